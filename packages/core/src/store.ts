@@ -70,6 +70,8 @@ export interface StoreOptions {
   hooks?: StoreHooks;
   /** HMAC key for listing cursors (see CursorCodec for the default). */
   cursorKey?: string | Uint8Array;
+  /** A cursor codec to use instead of the default HMAC one (certification suites inject broken ones). */
+  cursors?: CursorCodec;
   /**
    * Unknown-length puts on a backend without `unknownLengthPut`: bodies up to
    * this size are buffered and sent in one request, larger ones go multipart.
@@ -111,7 +113,7 @@ export class Store {
     this.provider = driver.provider;
     this.server = driver.server;
     this.capabilities = driver.capabilities;
-    this.cursors = new CursorCodec(options.cursorKey);
+    this.cursors = options.cursors ?? new CursorCodec(options.cursorKey);
     this.retry = options.retry === false ? { maxAttempts: 1 } : (options.retry ?? {});
   }
 

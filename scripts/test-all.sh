@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs every test on a fresh machine: installs pnpm and the dependencies,
+# starts the real servers (Ceph RGW, MinIO), builds, lints, type-checks, runs
+# the unit/integration tests and the conformance targets.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+PNPM_VERSION=$(node -p "require('./package.json').packageManager.split('@')[1]")
+if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version)" != "$PNPM_VERSION" ]; then
+  echo "== installing pnpm $PNPM_VERSION with npm (corepack fails signature checks here)"
+  npm install -g "pnpm@$PNPM_VERSION" >/dev/null
+fi
+
+echo "== pnpm install"
+pnpm install --frozen-lockfile
+
+if [ "${STOWAGE_NO_SERVERS:-}" != 1 ]; then
+  echo "== real servers"
+  bash scripts/servers/up.sh
+fi
+
+echo "== build, lint, typecheck"
+pnpm turbo run build lint typecheck
+
+echo "== tests"
+set +e
+pnpm turbo run test --concurrency=1 --continue
+status=$?
+set -e
+
+node scripts/summarize-tests.mjs || true
+exit $status
