@@ -18,7 +18,7 @@ mkdir -p "$SRV"
 exec 8>"$SRV/.lock"
 flock 8
 
-for s in "$@"; do "$HERE/$s.sh" down; done
+for s in "$@"; do "$HERE/$s.sh" down 8>&-; done
 
 if [ -f "$ENV_JSON" ]; then
   python3 - "$ENV_JSON" "$@" <<'PY'

@@ -27,6 +27,15 @@ alive() {
 }
 live() { curl -fs -m 3 -o /dev/null "http://127.0.0.1:$PORT/minio/health/live"; }
 healthy() { alive && live; }
+# The data dir is shared by every clone on the machine (e.g. CI's fresh clone next
+# to a developer's); $D.owner records which clone started the server.
+owner() { cat "$D.owner" 2>/dev/null || true; }
+# foreign: a healthy server started by another clone: used as is, left to its down.sh
+foreign() {
+  local o; o=$(owner)
+  [ -n "$o" ] && [ "$o" != "$ROOT" ] && live
+}
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 stop() {
   if alive; then
@@ -36,7 +45,7 @@ stop() {
     if kill -0 "$pid" 2>/dev/null; then say "minio ($pid) ignored SIGTERM, sending SIGKILL"; kill -9 "$pid" 2>/dev/null || true; fi
   fi
   rm -f "$PIDF"
-  rm -rf "$D"
+  case $(owner) in ""|"$ROOT") rm -rf "$D" "$D.owner" ;; esac
 }
 
 fail() {
@@ -50,15 +59,21 @@ up() {
   [ -x "$MINIO_BIN" ] || { say "$MINIO_BIN not found: run scripts/servers/install.sh minio"; exit 1; }
   command -v curl >/dev/null || { say "curl not found: run scripts/servers/install.sh"; exit 1; }
   if healthy; then say "already running on http://127.0.0.1:$PORT"; return 0; fi
+  if foreign; then say "using the server on http://127.0.0.1:$PORT started by $(owner) (its down.sh stops it)"; return 0; fi
   local t0; t0=$(date +%s.%N)
   stop
+  for p in $PORT $CONSOLE_PORT; do
+    port_busy "$p" && { say "127.0.0.1:$p is in use by a process this clone did not start"; exit 1; }
+  done
+  rm -rf "$D" "$D.owner"   # leftovers of a dead server from another clone
   mkdir -p "$D" "$SRV/pids" "$SRV/logs"
+  echo "$ROOT" >"$D.owner"
   # setsid: own session, so the server outlives the calling shell/CI step.
   MINIO_ROOT_USER=$AK MINIO_ROOT_PASSWORD=$SK \
   MINIO_UPDATE=off MINIO_CALLHOME_ENABLE=off \
     setsid "$MINIO_BIN" server --anonymous \
       --address "127.0.0.1:$PORT" --console-address "127.0.0.1:$CONSOLE_PORT" "$D" \
-      >"$LOG" 2>&1 </dev/null &
+      >"$LOG" 2>&1 </dev/null 8>&- 9>&- &
   echo $! >"$PIDF"
   for _ in $(seq 150); do
     live && break
@@ -72,7 +87,9 @@ up() {
 
 case ${1:-} in
   up) up ;;
-  down) stop ;;
-  status) healthy ;;
+  down)
+    stop
+    if [ -n "$(owner)" ] && [ "$(owner)" != "$ROOT" ]; then say "left the server started by $(owner) running"; fi ;;
+  status) healthy || foreign ;;
   *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
 esac

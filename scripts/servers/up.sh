@@ -21,8 +21,9 @@ mkdir -p "$SRV"
 exec 8>"$SRV/.lock"
 flock 8
 
-"$HERE/install.sh" "$@"
-for s in "$@"; do "$HERE/$s.sh" up; done
+# 8>&-: the servers must not inherit the lock's fd (a daemon would hold it forever)
+"$HERE/install.sh" "$@" 8>&-
+for s in "$@"; do "$HERE/$s.sh" up 8>&-; done
 
 ceph_version() { radosgw --version 2>/dev/null | awk '{print $3; exit}'; }
 minio_version() {
@@ -36,8 +37,8 @@ minio_version() {
 
 export PATH=$PATH:/usr/local/go/bin
 CEPH_UP=0 MINIO_UP=0 CEPH_VERSION= MINIO_VERSION=
-if "$HERE/ceph.sh" status 2>/dev/null; then CEPH_UP=1 CEPH_VERSION=$(ceph_version); fi
-if "$HERE/minio.sh" status 2>/dev/null; then MINIO_UP=1 MINIO_VERSION=$(minio_version); fi
+if "$HERE/ceph.sh" status 8>&- 2>/dev/null; then CEPH_UP=1 CEPH_VERSION=$(ceph_version); fi
+if "$HERE/minio.sh" status 8>&- 2>/dev/null; then MINIO_UP=1 MINIO_VERSION=$(minio_version); fi
 export CEPH_UP MINIO_UP CEPH_VERSION MINIO_VERSION
 python3 - "$ENV_JSON" <<'PY'
 import json, os, sys
