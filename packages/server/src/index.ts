@@ -1,0 +1,16 @@
+export { startServer, DEFAULT_CREDENTIALS, type StartServerOptions, type RunningServer } from './http/server.js';
+export { createPresigner, type Presigner, type PresignerOptions, type PresignRequest, type PresignFunction } from './presign.js';
+export type { Dialect, DialectFactory } from './dialects/dialect.js';
+export { S3Dialect, s3Dialect, S3_OPERATIONS, type S3DialectOptions, type S3Handler } from './dialects/s3/s3-dialect.js';
+export type { S3Call } from './dialects/s3/call.js';
+export type { S3Operation, S3Address } from './dialects/s3/routing.js';
+export { toS3Error } from './dialects/s3/errors.js';
+export { RequestContext, type ServerInfo } from './http/context.js';
+export { HttpError, isHttpError } from './http/errors.js';
+export { send, sendXml, sendStream } from './http/response.js';
+export { authenticate, type AuthOptions, type AuthResult, type PayloadMode, type SignedRequest } from './auth/authenticate.js';
+export { AwsChunkedDecoder, encodeAwsChunked, type ChunkSigning } from './auth/aws-chunked.js';
+export { verifiedBody, type VerifiedBody } from './auth/body.js';
+export { createChecksum, type ChecksumName } from './auth/checksums.js';
+export * as sigv4 from './auth/sigv4.js';
+export type { Credentials } from './auth/sigv4.js';
