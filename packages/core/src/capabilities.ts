@@ -18,6 +18,12 @@ export interface ObjectLockCapabilities {
   legalHoldIds: boolean;
   /** Bucket default retention (days or years). */
   defaultRetention: boolean;
+  /**
+   * A retention can be removed (`setRetention(…, null)`, GOVERNANCE with
+   * bypass). Absent: true. Ceph RGW 16 answers MalformedXML to an empty
+   * Retention, so it cannot.
+   */
+  removeRetention?: boolean;
 }
 
 /**
@@ -50,6 +56,12 @@ export interface Capabilities {
   userMetadata: boolean;
   /** Total bytes of user metadata names and values. */
   maxMetadataBytes: number;
+  /**
+   * Bytes the server counts per metadata entry on top of its name and value
+   * against `maxMetadataBytes` (MinIO counts the `x-amz-meta-` prefix: 11).
+   * Absent: 0.
+   */
+  metadataEntryOverhead?: number;
   contentHeaders: { cacheControl: boolean; contentDisposition: boolean; contentEncoding: boolean };
   copy: boolean;
   /** Max keys in one batch delete request; null when there is no batch delete on the wire. */
@@ -130,7 +142,7 @@ export function s3Capabilities(): Capabilities {
     bucketRegion: true,
     versioning: true,
     versioningSuspend: true,
-    objectLock: { governance: true, compliance: true, legalHold: true, legalHoldIds: false, defaultRetention: true },
+    objectLock: { governance: true, compliance: true, legalHold: true, legalHoldIds: false, defaultRetention: true, removeRetention: true },
     multipart: { minPartSize: S3_LIMITS.minPartSize, maxPartSize: S3_LIMITS.maxPartSize, maxParts: S3_LIMITS.maxParts, listPartsPagination: true },
     maxObjectSize: S3_LIMITS.maxObjectSize,
     maxPutSize: S3_LIMITS.maxPutSize,
@@ -142,6 +154,7 @@ export function s3Capabilities(): Capabilities {
     suffixRange: true,
     userMetadata: true,
     maxMetadataBytes: S3_LIMITS.maxMetadataBytes,
+    metadataEntryOverhead: 0,
     contentHeaders: { cacheControl: true, contentDisposition: true, contentEncoding: true },
     copy: true,
     batchDeleteMax: S3_LIMITS.batchDeleteMax,

@@ -1,5 +1,6 @@
 import type { Capabilities } from './capabilities.js';
 import type {
+  BodyChecksum,
   BucketInfo,
   CompletedPart,
   ContentHeaders,
@@ -61,7 +62,8 @@ export interface Driver {
   listObjectVersions?(req: DriverListRequest): Promise<{ versions: VersionSummary[]; commonPrefixes: string[]; nextToken?: string }>;
 
   createMultipartUpload?(req: ObjectRequest & ContentHeaders & { metadata: Metadata; retention?: Retention; legalHold?: boolean }): Promise<{ uploadId: string }>;
-  uploadPart?(req: UploadRequest & { partNumber: number; body: DriverBody; contentLength?: number; contentMd5?: string }): Promise<{ etag: string }>;
+  /** `checksum`, when set, is one of `capabilities.checksums`: send it for the server to verify. */
+  uploadPart?(req: UploadRequest & { partNumber: number; body: DriverBody; contentLength?: number; contentMd5?: string; checksum?: BodyChecksum }): Promise<{ etag: string }>;
   completeMultipartUpload?(req: UploadRequest & { parts: CompletedPart[]; ifNoneMatch?: '*' }): Promise<PutResult>;
   abortMultipartUpload?(req: UploadRequest): Promise<void>;
   listParts?(req: UploadRequest & { maxParts: number; token?: string }): Promise<{ parts: PartInfo[]; nextToken?: string }>;
@@ -107,6 +109,8 @@ export interface DriverPutRequest extends ObjectRequest, ContentHeaders {
   retention?: Retention;
   legalHold?: boolean;
   contentMd5?: string;
+  /** One of `capabilities.checksums` (never MD5: that is `contentMd5`), for the server to verify. */
+  checksum?: BodyChecksum;
 }
 
 export interface DriverGetRequest extends ObjectRequest {

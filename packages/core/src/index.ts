@@ -20,3 +20,7 @@ export { validateRetention, validateRetentionMode, validateDefaultRetention } fr
 export { openStore, type OpenStoreOptions } from './config/open-store.js';
 export { parseStoreUrl } from './config/parse-store-url.js';
 export { BUILTIN_PROVIDERS, type ProviderModule, type ProviderConfig } from './config/provider-module.js';
+export { mapS3ErrorCode, s3LockReason, s3StatusCode, isS3NotFoundCode, type S3ErrorContext } from './s3/error-codes.js';
+export { S3_SERVER_PROFILES, S3_SERVER_PROFILE_NAMES, s3ProfileCapabilities, type S3ServerProfile } from './s3/server-profiles.js';
+export { S3_SERVER_QUIRKS, NO_S3_QUIRKS, type S3ServerQuirks } from './s3/server-quirks.js';
+export { quoteEtag, multipartEtag, encodeCopySourceKey, decodeS3Listed } from './s3/etag.js';

@@ -17,6 +17,7 @@ import { ObjectBody } from './body/object-body.js';
 import { guardBody, sliceStream } from './body/stream-transforms.js';
 import { multipartPut } from './multipart-put.js';
 import type {
+  BodyChecksum,
   BodyInput,
   BucketInfo,
   CallOptions,
@@ -184,6 +185,7 @@ export class Store {
       this.require('conditionalWrite.ifNoneMatch');
     }
     this.checkWriteLock(options.retention, options.legalHold);
+    this.checkBodyChecksum(options.checksum);
     const prepared = prepareBody(body, options.contentLength);
     if (prepared.length !== undefined && prepared.length > this.capabilities.maxPutSize) {
       await cancelBody(prepared.first);
@@ -202,6 +204,7 @@ export class Store {
       retention: options.retention,
       legalHold: options.legalHold,
       contentMd5: options.contentMd5,
+      checksum: options.checksum,
     };
 
     if (prepared.length === undefined && !this.capabilities.unknownLengthPut) {
@@ -492,6 +495,7 @@ export class Store {
   async uploadPart(upload: MultipartUpload, partNumber: number, body: BodyInput, options: UploadPartOptions = {}): Promise<{ partNumber: number; etag: string }> {
     const multipart = this.checkUpload(upload);
     validatePartNumber(partNumber, multipart.maxParts);
+    this.checkBodyChecksum(options.checksum);
     const prepared = prepareBody(body, options.contentLength);
     if (prepared.length !== undefined && prepared.length > multipart.maxPartSize) {
       await cancelBody(prepared.first);
@@ -505,7 +509,7 @@ export class Store {
       (signal) => {
         const payload: DriverBody = first ? prepared.first : prepared.replay!();
         first = false;
-        return this.driver.uploadPart!({ ...upload, partNumber, body: payload, contentLength: prepared.length, contentMd5: options.contentMd5, signal });
+        return this.driver.uploadPart!({ ...upload, partNumber, body: payload, contentLength: prepared.length, contentMd5: options.contentMd5, checksum: options.checksum, signal });
       },
       prepared.replay !== undefined,
     );
@@ -627,6 +631,8 @@ export class Store {
     if (retention !== null) {
       validateRetention(retention, this.now());
       this.requireLockMode(retention.mode);
+    } else if (this.capabilities.objectLock?.removeRetention === false) {
+      throw new NotSupportedError('objectLock.removeRetention', 'This backend cannot remove a retention (let it expire, or extend it)', { provider: this.provider });
     }
     await this.call('putObjectRetention', { bucket, key }, options, (signal) =>
       this.driver.putObjectRetention!({ bucket, key, versionId: options.versionId, retention, bypassGovernanceRetention: options.bypassGovernanceRetention, signal }),
@@ -677,7 +683,7 @@ export class Store {
     return runWithRetry({ operation, bucket: target.bucket, key: target.key }, fn, {
       ...this.retry,
       signal: options.signal,
-      hooks: this.options.hooks,
+      hooks: mergeHooks(this.options.hooks, options.hooks),
       replayable,
       normalize: (e) => this.normalize(e),
     });
@@ -685,6 +691,16 @@ export class Store {
 
   private require(capability: string): void {
     if (!hasCapability(this.capabilities, capability)) throw new NotSupportedError(capability, undefined, { provider: this.provider });
+  }
+
+  private checkBodyChecksum(checksum: BodyChecksum | undefined): void {
+    if (checksum === undefined) return;
+    if (checksum === null || typeof checksum !== 'object' || typeof checksum.value !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(checksum.value)) {
+      throw new InvalidArgumentError('checksum', 'must be { algorithm, value } with a base64 value');
+    }
+    if (!(this.capabilities.checksums as readonly string[]).includes(checksum.algorithm) || checksum.algorithm === ('md5' as string)) {
+      throw new NotSupportedError(`checksums.${checksum.algorithm}`, `This backend does not verify ${checksum.algorithm} checksums (capabilities.checksums)`, { provider: this.provider });
+    }
   }
 
   private requireLockMode(mode: 'GOVERNANCE' | 'COMPLIANCE'): void {
@@ -709,7 +725,7 @@ export class Store {
 
   private checkMetadata(metadata: unknown): Record<string, string> {
     if (metadata !== undefined && Object.keys(metadata as object).length > 0) this.require('userMetadata');
-    return encodeMetadata(metadata, this.capabilities.maxMetadataBytes);
+    return encodeMetadata(metadata, this.capabilities.maxMetadataBytes, this.capabilities.metadataEntryOverhead ?? 0);
   }
 
   private checkContentHeaders(options: { contentType?: unknown; cacheControl?: unknown; contentDisposition?: unknown; contentEncoding?: unknown }): void {
@@ -779,6 +795,24 @@ export class Store {
     if (!multipart) throw new NotSupportedError('multipart', undefined, { provider: this.provider });
     return multipart;
   }
+}
+
+function mergeHooks(a: StoreHooks | undefined, b: StoreHooks | undefined): StoreHooks | undefined {
+  if (!a || !b) return a ?? b;
+  return {
+    onRequest: (e) => {
+      a.onRequest?.(e);
+      b.onRequest?.(e);
+    },
+    onResponse: (e) => {
+      a.onResponse?.(e);
+      b.onResponse?.(e);
+    },
+    onRetry: (e) => {
+      a.onRetry?.(e);
+      b.onRetry?.(e);
+    },
+  };
 }
 
 function checkEtagArgument(value: unknown, field: string): string {

@@ -2,12 +2,26 @@ import type { ByteRange } from './validation/range.js';
 import type { DefaultRetention, Retention, RetentionMode } from './validation/retention.js';
 import type { Metadata } from './validation/metadata.js';
 import type { Readable } from 'node:stream';
+import type { ChecksumAlgorithm } from './capabilities.js';
+import type { StoreHooks } from './retry/retry-policy.js';
 
 export type { ByteRange, DefaultRetention, Retention, RetentionMode, Metadata };
 
 /** Every async call takes one. */
 export interface CallOptions {
   signal?: AbortSignal;
+  /** Hooks for this call only, run after the store's own (e.g. to count a transfer's retries). */
+  hooks?: StoreHooks;
+}
+
+/**
+ * A checksum of the body for the server to verify (`x-amz-checksum-*` on S3),
+ * base64 of the big-endian digest. Only algorithms in `capabilities.checksums`;
+ * MD5 goes in `contentMd5`.
+ */
+export interface BodyChecksum {
+  algorithm: Exclude<ChecksumAlgorithm, 'md5'>;
+  value: string;
 }
 
 /** What a put accepts as a body. Only streams of unknown length cannot be retried. */
@@ -79,6 +93,8 @@ export interface PutOptions extends CallOptions, ContentHeaders {
   legalHold?: boolean;
   /** Base64 MD5 of the body, sent as Content-MD5 for the server to verify. */
   contentMd5?: string;
+  /** Another checksum for the server to verify (see `BodyChecksum`). */
+  checksum?: BodyChecksum;
 }
 
 export interface PutResult {
@@ -186,7 +202,10 @@ export interface CreateMultipartOptions extends CallOptions, ContentHeaders {
 
 export interface UploadPartOptions extends CallOptions {
   contentLength?: number;
+  /** Base64 MD5 of the part, sent as Content-MD5 for the server to verify. */
   contentMd5?: string;
+  /** Another checksum for the server to verify (see `BodyChecksum`). */
+  checksum?: BodyChecksum;
 }
 
 export interface PartInfo {

@@ -34,8 +34,11 @@ export function decodeMetadataValue(value: string): string {
   return Buffer.from(m[1] ?? '', 'base64').toString('utf8');
 }
 
-/** Validates, lower-cases names and encodes values for the wire. */
-export function encodeMetadata(metadata: unknown, maxBytes: number): Metadata {
+/**
+ * Validates, lower-cases names and encodes values for the wire. Each entry
+ * counts its name, its encoded value and `entryOverhead` bytes against `maxBytes`.
+ */
+export function encodeMetadata(metadata: unknown, maxBytes: number, entryOverhead = 0): Metadata {
   if (metadata === undefined) return {};
   if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) throw new InvalidArgumentError('metadata', 'must be a record of strings');
   const out: Metadata = {};
@@ -47,10 +50,10 @@ export function encodeMetadata(metadata: unknown, maxBytes: number): Metadata {
     if (typeof value !== 'string') throw new InvalidArgumentError(`metadata.${name}`, 'value must be a string');
     if (CONTROL.test(value)) throw new InvalidArgumentError(`metadata.${name}`, 'value must not contain control characters');
     const encoded = encodeMetadataValue(value);
-    total += utf8Length(name) + utf8Length(encoded);
+    total += utf8Length(name) + utf8Length(encoded) + entryOverhead;
     out[name] = encoded;
   }
-  if (total > maxBytes) throw new InvalidArgumentError('metadata', `names and values total ${total} bytes, over the backend limit of ${maxBytes}`);
+  if (total > maxBytes) throw new InvalidArgumentError('metadata', `names and values total ${total} bytes${entryOverhead ? ` (counting ${entryOverhead} per entry)` : ''}, over the backend limit of ${maxBytes}`);
   return out;
 }
 

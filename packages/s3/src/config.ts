@@ -1,0 +1,235 @@
+import type { CapabilityOverrides } from '@stowage/core';
+import { InvalidArgumentError, registerSecret } from '@stowage/core';
+import type { S3ClientConfig } from '@aws-sdk/client-s3';
+
+/** Which server the driver talks to; selects capability refinements (see server-profiles.ts). */
+export type ServerProfile = 'aws' | 'ceph-rgw' | 'minio' | 'generic';
+
+export const SERVER_PROFILES: readonly ServerProfile[] = ['aws', 'ceph-rgw', 'minio', 'generic'];
+
+export type ChecksumMode = 'WHEN_SUPPORTED' | 'WHEN_REQUIRED';
+
+/** Static keys, optionally with an STS session token. */
+export interface StaticCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
+
+/**
+ * A credential provider, as the AWS SDK's `@aws-sdk/credential-providers`
+ * make them (`fromTemporaryCredentials`, `fromIni`, `fromContainerMetadata`…).
+ * Called again when the returned `expiration` nears.
+ */
+export type CredentialProvider = (options?: { forceRefresh?: boolean }) => Promise<StaticCredentials>;
+
+/** Per-request S3 settings that the portable Store API has no slot for. */
+export interface S3CallOptions {
+  /** Sent as `x-amz-expected-bucket-owner`: the request fails (403) if another account owns the bucket. */
+  expectedBucketOwner?: string;
+  /** `'requester'` for requester-pays buckets (`x-amz-request-payer`). */
+  requestPayer?: 'requester';
+}
+
+/**
+ * Settings of `@stowage/s3`. Every field is optional: with none, the driver
+ * talks to AWS with the SDK's default region and credential chains.
+ */
+export interface S3StoreConfig extends S3CallOptions {
+  /** Ignored here (`'s3'` when the config comes from `openStore`). */
+  provider?: string;
+  /** An S3-compatible endpoint, e.g. `http://127.0.0.1:7480`. Absent: AWS. */
+  endpoint?: string;
+  /** Host and port (the URL form `s3://host:port?…`), used when `endpoint` is absent. */
+  host?: string;
+  port?: number;
+  /** With `host`: `false` for plain HTTP (default `true`). */
+  useSSL?: boolean;
+  /** Signing region. Default: `us-east-1` with an endpoint, else the SDK's chain (AWS_REGION, profile). */
+  region?: string;
+  /** Path-style addressing (`endpoint/bucket/key`). Default: `true` for non-AWS endpoints, else `false`. */
+  forcePathStyle?: boolean;
+  /** Static keys, or a provider function (e.g. `fromTemporaryCredentials(…)`). Default: the SDK's chain. */
+  credentials?: StaticCredentials | CredentialProvider;
+  /** Flat keys (the URL form); `credentials` wins when both are given. */
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  sessionToken?: string;
+  /** A named profile of ~/.aws/config and ~/.aws/credentials for the default chain. */
+  profile?: string;
+  /** Capability refinements to use. Default: `aws` without an endpoint (or on *.amazonaws.com), else `generic`. */
+  serverProfile?: ServerProfile;
+  /** Per-capability overrides applied after the server profile. */
+  capabilities?: CapabilityOverrides;
+  /** The SDK's request checksum setting. Default: `WHEN_SUPPORTED` for `aws`, `WHEN_REQUIRED` otherwise. */
+  requestChecksumCalculation?: ChecksumMode;
+  /** The SDK's response checksum setting. Same defaults. */
+  responseChecksumValidation?: ChecksumMode;
+  /**
+   * Send `Content-MD5` (instead of the SDK's CRC32) on the operations that
+   * require a body checksum: DeleteObjects, PutObjectLockConfiguration,
+   * PutObjectRetention, PutObjectLegalHold. Default: `true` except for `aws`.
+   */
+  contentMd5?: boolean;
+  /** Do not prepend host prefixes (WriteGetObjectResponse's `{route}.`). Default: `true` with an endpoint. */
+  disableHostPrefix?: boolean;
+  /** Extra S3Client settings (e.g. `requestHandler`); `maxAttempts` is always 1: core retries. */
+  clientConfig?: Omit<S3ClientConfig, 'maxAttempts' | 'retryStrategy'>;
+  /** A default bucket from the URL form; the Store API names the bucket per call, so it is not used here. */
+  bucket?: string;
+}
+
+/** The settings after defaults and coercion. */
+export interface ResolvedS3Config {
+  endpoint: string | undefined;
+  region: string | undefined;
+  forcePathStyle: boolean;
+  credentials: StaticCredentials | CredentialProvider | undefined;
+  profile: string | undefined;
+  serverProfile: ServerProfile;
+  capabilities: CapabilityOverrides | undefined;
+  requestChecksumCalculation: ChecksumMode;
+  responseChecksumValidation: ChecksumMode;
+  contentMd5: boolean;
+  disableHostPrefix: boolean;
+  callOptions: S3CallOptions;
+  clientConfig: Omit<S3ClientConfig, 'maxAttempts' | 'retryStrategy'>;
+}
+
+const KNOWN = new Set([
+  'provider', 'endpoint', 'host', 'port', 'useSSL', 'region', 'forcePathStyle', 'credentials', 'accessKeyId', 'secretAccessKey',
+  'sessionToken', 'profile', 'serverProfile', 'capabilities', 'requestChecksumCalculation', 'responseChecksumValidation', 'contentMd5',
+  'disableHostPrefix', 'clientConfig', 'bucket', 'expectedBucketOwner', 'requestPayer',
+]);
+
+/**
+ * Validates a config (a plain object, possibly from a URL, so strings are
+ * coerced: `"true"`, `"9000"`), registers its secrets for redaction and fills
+ * in the defaults.
+ */
+export function resolveConfig(input: S3StoreConfig | Record<string, unknown> = {}): ResolvedS3Config {
+  if (input === null || typeof input !== 'object') throw new InvalidArgumentError('config', 'must be an object');
+  const c = input as Record<string, unknown>;
+  for (const name of Object.keys(c)) {
+    if (!KNOWN.has(name)) throw new InvalidArgumentError(`config.${name}`, `is not an @stowage/s3 setting (known: ${[...KNOWN].join(', ')})`);
+  }
+
+  let endpoint = optString(c, 'endpoint');
+  const host = optString(c, 'host');
+  if (endpoint === undefined && host !== undefined) {
+    const useSSL = optBool(c, 'useSSL') ?? true;
+    const port = optNumber(c, 'port');
+    endpoint = `${useSSL ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}${port !== undefined ? `:${port}` : ''}`;
+  }
+  if (endpoint !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(endpoint);
+    } catch {
+      throw new InvalidArgumentError('config.endpoint', 'must be an absolute http(s) URL, e.g. http://127.0.0.1:9000');
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError('config.endpoint', 'must be an http: or https: URL');
+    if (url.username || url.password) throw new InvalidArgumentError('config.endpoint', 'must not carry credentials (use accessKeyId / secretAccessKey)');
+  }
+  const isAws = endpoint === undefined || /(^|\.)amazonaws\.com(\.cn)?$/i.test(new URL(endpoint).hostname);
+
+  const serverProfile = (optString(c, 'serverProfile') ?? (isAws ? 'aws' : 'generic')) as ServerProfile;
+  if (!SERVER_PROFILES.includes(serverProfile)) throw new InvalidArgumentError('config.serverProfile', `must be one of ${SERVER_PROFILES.join(', ')}`);
+  const nativeAws = serverProfile === 'aws';
+
+  const checksumDefault: ChecksumMode = nativeAws ? 'WHEN_SUPPORTED' : 'WHEN_REQUIRED';
+  const requestChecksumCalculation = optChecksumMode(c, 'requestChecksumCalculation') ?? checksumDefault;
+  const responseChecksumValidation = optChecksumMode(c, 'responseChecksumValidation') ?? checksumDefault;
+
+  let credentials: ResolvedS3Config['credentials'];
+  const given = c.credentials;
+  if (typeof given === 'function') {
+    credentials = given as CredentialProvider;
+  } else if (given !== undefined && given !== null) {
+    if (typeof given !== 'object') throw new InvalidArgumentError('config.credentials', 'must be { accessKeyId, secretAccessKey, sessionToken? } or a provider function');
+    const g = given as Record<string, unknown>;
+    credentials = staticCredentials(g.accessKeyId, g.secretAccessKey, g.sessionToken, 'config.credentials');
+    if (g.expiration instanceof Date) credentials.expiration = g.expiration;
+  } else if (c.accessKeyId !== undefined || c.secretAccessKey !== undefined) {
+    credentials = staticCredentials(c.accessKeyId, c.secretAccessKey, c.sessionToken, 'config');
+  } else if (c.sessionToken !== undefined) {
+    throw new InvalidArgumentError('config.sessionToken', 'needs accessKeyId and secretAccessKey too');
+  }
+
+  const requestPayer = optString(c, 'requestPayer');
+  if (requestPayer !== undefined && requestPayer !== 'requester') throw new InvalidArgumentError('config.requestPayer', 'must be "requester"');
+  const expectedBucketOwner = optString(c, 'expectedBucketOwner');
+  const callOptions: S3CallOptions = {};
+  if (expectedBucketOwner !== undefined) callOptions.expectedBucketOwner = expectedBucketOwner;
+  if (requestPayer !== undefined) callOptions.requestPayer = 'requester';
+
+  const capabilities = c.capabilities;
+  if (capabilities !== undefined && (capabilities === null || typeof capabilities !== 'object' || Array.isArray(capabilities))) {
+    throw new InvalidArgumentError('config.capabilities', 'must be a record of capability overrides');
+  }
+  const clientConfig = c.clientConfig;
+  if (clientConfig !== undefined && (clientConfig === null || typeof clientConfig !== 'object')) throw new InvalidArgumentError('config.clientConfig', 'must be an object');
+
+  return {
+    endpoint,
+    region: optString(c, 'region') ?? (endpoint !== undefined && !isAws ? 'us-east-1' : undefined),
+    forcePathStyle: optBool(c, 'forcePathStyle') ?? !isAws,
+    credentials,
+    profile: optString(c, 'profile'),
+    serverProfile,
+    capabilities: capabilities as CapabilityOverrides | undefined,
+    requestChecksumCalculation,
+    responseChecksumValidation,
+    contentMd5: optBool(c, 'contentMd5') ?? !nativeAws,
+    disableHostPrefix: optBool(c, 'disableHostPrefix') ?? !isAws,
+    callOptions,
+    clientConfig: (clientConfig ?? {}) as ResolvedS3Config['clientConfig'],
+  };
+}
+
+function staticCredentials(accessKeyId: unknown, secretAccessKey: unknown, sessionToken: unknown, field: string): StaticCredentials {
+  // A URL's query values may have been coerced to numbers.
+  if (typeof accessKeyId === 'number') accessKeyId = String(accessKeyId);
+  if (typeof secretAccessKey === 'number') secretAccessKey = String(secretAccessKey);
+  if (typeof sessionToken === 'number') sessionToken = String(sessionToken);
+  if (typeof accessKeyId !== 'string' || accessKeyId === '') throw new InvalidArgumentError(`${field}.accessKeyId`, 'must be a non-empty string');
+  if (typeof secretAccessKey !== 'string' || secretAccessKey === '') throw new InvalidArgumentError(`${field}.secretAccessKey`, 'must be a non-empty string');
+  if (sessionToken !== undefined && (typeof sessionToken !== 'string' || sessionToken === '')) throw new InvalidArgumentError(`${field}.sessionToken`, 'must be a non-empty string');
+  registerSecret(secretAccessKey);
+  if (sessionToken !== undefined) registerSecret(sessionToken as string);
+  return sessionToken === undefined ? { accessKeyId, secretAccessKey } : { accessKeyId, secretAccessKey, sessionToken: sessionToken as string };
+}
+
+function optString(c: Record<string, unknown>, name: string): string | undefined {
+  const v = c[name];
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v === 'number') return String(v);
+  if (typeof v !== 'string') throw new InvalidArgumentError(`config.${name}`, 'must be a string');
+  return v;
+}
+
+function optBool(c: Record<string, unknown>, name: string): boolean | undefined {
+  const v = c[name];
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v === 'boolean') return v;
+  if (v === 'true' || v === '1' || v === 1) return true;
+  if (v === 'false' || v === '0' || v === 0) return false;
+  throw new InvalidArgumentError(`config.${name}`, 'must be true or false');
+}
+
+function optNumber(c: Record<string, unknown>, name: string): number | undefined {
+  const v = c[name];
+  if (v === undefined || v === null || v === '') return undefined;
+  const n = typeof v === 'string' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError(`config.${name}`, 'must be a port number');
+  return n;
+}
+
+function optChecksumMode(c: Record<string, unknown>, name: string): ChecksumMode | undefined {
+  const v = optString(c, name);
+  if (v === undefined) return undefined;
+  const upper = v.toUpperCase();
+  if (upper !== 'WHEN_SUPPORTED' && upper !== 'WHEN_REQUIRED') throw new InvalidArgumentError(`config.${name}`, 'must be WHEN_SUPPORTED or WHEN_REQUIRED');
+  return upper;
+}
