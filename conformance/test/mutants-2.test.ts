@@ -1,0 +1,3 @@
+import { defineMutantTests } from './mutants/define-mutant-tests.js';
+
+defineMutantTests(1, 2);
