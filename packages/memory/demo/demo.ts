@@ -76,13 +76,14 @@ try {
 const kept = await store.getBytes('demo-vault', 'contracts/2025-001.pdf', { versionId: contract.versionId });
 log(`   the version is intact: "${new TextDecoder().decode(kept)}"`);
 try {
-  await store.setRetention('demo-vault', 'contracts/2025-001.pdf', { mode: 'COMPLIANCE', retainUntil }, { versionId: contract.versionId });
+  // raising GOVERNANCE to COMPLIANCE alters the lock, so it needs the bypass flag itself
+  await store.setRetention('demo-vault', 'contracts/2025-001.pdf', { mode: 'COMPLIANCE', retainUntil }, { versionId: contract.versionId, bypassGovernanceRetention: true });
   await store.delete('demo-vault', 'contracts/2025-001.pdf', { versionId: contract.versionId, bypassGovernanceRetention: true });
   log('   !! a COMPLIANCE version was deleted — this must not happen');
   process.exitCode = 1;
 } catch (e) {
   if (!isStowageError(e, 'ObjectLocked')) throw e;
-  log(`   raised to COMPLIANCE, even the bypass flag is refused: reason "${(e as ObjectLockedError).reason}"`);
+  log(`   raised to COMPLIANCE (with bypass), a bypass delete is now refused: reason "${(e as ObjectLockedError).reason}"`);
 }
 const versions = [];
 for await (const v of store.listVersions('demo-vault')) versions.push(`${v.isDeleteMarker ? 'delete marker' : `${v.size} bytes`}${v.isLatest ? ' (latest)' : ''}`);

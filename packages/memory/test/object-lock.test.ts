@@ -65,10 +65,12 @@ describe('object lock: GOVERNANCE', () => {
     await store.delete('locked', 'k', { versionId });
   });
 
-  it('can be raised to COMPLIANCE without bypass', async () => {
+  it('can be raised to COMPLIANCE only with bypass (a mode change alters the lock)', async () => {
     const { store } = await lockedBucket();
     const { versionId } = await store.put('locked', 'k', 'one', { retention: governance(10) });
-    await store.setRetention('locked', 'k', compliance(10), { versionId });
+    await expect(store.setRetention('locked', 'k', compliance(10), { versionId })).rejects.toMatchObject({ code: 'ObjectLocked', reason: 'retention' });
+    expect((await store.getRetention('locked', 'k', { versionId }))?.mode).toBe('GOVERNANCE');
+    await store.setRetention('locked', 'k', compliance(10), { versionId, bypassGovernanceRetention: true });
     expect(await store.getRetention('locked', 'k', { versionId })).toEqual(compliance(10));
     await expect(store.delete('locked', 'k', { versionId, bypassGovernanceRetention: true })).rejects.toMatchObject({ reason: 'compliance' });
   });

@@ -43,7 +43,8 @@ describe('the rules as pure functions', () => {
     expect(check(G(later), G(future), true)).toBeNull();
     expect(check(G(future), null)).toBe('retention');
     expect(check(G(future), null, true)).toBeNull();
-    expect(check(G(future), C(future))).toBeNull();
+    expect(check(G(future), C(future))).toBe('retention');
+    expect(check(G(future), C(future), true)).toBeNull();
     expect(check(C(future), C(later))).toBeNull();
     expect(check(C(future), C(future))).toBeNull();
     expect(check(C(later), C(future), true)).toBe('compliance');

@@ -15,8 +15,9 @@ export interface RetentionChangeContext {
  * May a version's retention be replaced by `next`? S3's rules for a retention in force:
  * - COMPLIANCE can only be kept or extended: never shortened, removed, or
  *   changed to GOVERNANCE, bypass or not;
- * - GOVERNANCE can be extended or raised to COMPLIANCE freely; shortening or
- *   removing it needs the bypass flag.
+ * - GOVERNANCE can be extended freely; shortening it, removing it or changing
+ *   its mode to COMPLIANCE needs the bypass flag (what AWS answers, and Ceph RGW
+ *   and MinIO with it: a mode change is an alteration of the lock settings).
  * A retention that has expired protects nothing, so anything may replace it.
  */
 export function retentionChange(ctx: RetentionChangeContext): LockViolation | null {
@@ -34,6 +35,9 @@ export function retentionChange(ctx: RetentionChangeContext): LockViolation | nu
   }
   if (ctx.bypassGovernanceRetention) return null;
   if (next === null) return { reason: 'retention', message: `Removing a GOVERNANCE retention (until ${until}) needs bypassGovernanceRetention` };
+  if (next.mode !== 'GOVERNANCE') {
+    return { reason: 'retention', message: `Changing a GOVERNANCE retention (until ${until}) to ${next.mode} needs bypassGovernanceRetention` };
+  }
   if (next.retainUntil.getTime() < current.retainUntil.getTime()) {
     return { reason: 'retention', message: `Shortening a GOVERNANCE retention (until ${until}) needs bypassGovernanceRetention` };
   }
