@@ -8,6 +8,11 @@ export interface MultipartCapabilities {
   maxParts: number;
   /** ListParts answers with pagination (max-parts / part-number-marker). */
   listPartsPagination: boolean;
+  /**
+   * A completion may name a subset of the uploaded parts (the others are
+   * dropped), as S3 allows. Absent: true. Ceph RGW 16 answers 400 InvalidPart.
+   */
+  completeSubset?: boolean;
 }
 
 export interface ObjectLockCapabilities {
@@ -122,14 +127,18 @@ export function refineCapabilities(base: Capabilities, overrides: CapabilityOver
 
 /**
  * Reads a capability by dotted path. Truthy for `true`, non-null records and
- * positive numbers: `has(caps, 'objectLock.compliance')`.
+ * positive numbers: `has(caps, 'objectLock.compliance')`. A numeric
+ * capability can be asked for a minimum: `has(caps, 'maxObjectSize>=67108864')`
+ * (a backend whose objects stop at 25 MB lacks 64 MiB objects).
  */
 export function hasCapability(caps: Capabilities, path: string): boolean {
+  const threshold = /^(.+?)>=(\d+)$/.exec(path);
   let value: unknown = caps;
-  for (const part of path.split('.')) {
+  for (const part of (threshold ? threshold[1]! : path).split('.')) {
     if (value === null || typeof value !== 'object') return false;
     value = (value as Record<string, unknown>)[part];
   }
+  if (threshold) return typeof value === 'number' && value >= Number(threshold[2]);
   if (typeof value === 'number') return value > 0;
   if (Array.isArray(value)) return value.length > 0;
   return Boolean(value);
@@ -143,7 +152,7 @@ export function s3Capabilities(): Capabilities {
     versioning: true,
     versioningSuspend: true,
     objectLock: { governance: true, compliance: true, legalHold: true, legalHoldIds: false, defaultRetention: true, removeRetention: true },
-    multipart: { minPartSize: S3_LIMITS.minPartSize, maxPartSize: S3_LIMITS.maxPartSize, maxParts: S3_LIMITS.maxParts, listPartsPagination: true },
+    multipart: { minPartSize: S3_LIMITS.minPartSize, maxPartSize: S3_LIMITS.maxPartSize, maxParts: S3_LIMITS.maxParts, listPartsPagination: true, completeSubset: true },
     maxObjectSize: S3_LIMITS.maxObjectSize,
     maxPutSize: S3_LIMITS.maxPutSize,
     unknownLengthPut: false,

@@ -522,6 +522,10 @@ export class Store {
     parts.forEach((p, i) => {
       validatePartNumber(p?.partNumber, multipart.maxParts);
       if (typeof p.etag !== 'string' || p.etag.length === 0) throw new InvalidArgumentError(`parts[${i}].etag`, 'must be a non-empty string');
+      // S3's rule (InvalidPartOrder), which some servers (Ceph RGW 16) do not enforce: checked here for all.
+      if (i > 0 && p.partNumber <= parts[i - 1]!.partNumber) {
+        throw new InvalidArgumentError('parts', `must be in ascending part-number order, each number once: parts[${i}] is ${p.partNumber} after ${parts[i - 1]!.partNumber} (S3: InvalidPartOrder)`);
+      }
     });
     if (options.ifNoneMatch !== undefined) this.require('conditionalWrite.ifNoneMatch');
     return this.call('completeMultipartUpload', upload, options, (signal) =>

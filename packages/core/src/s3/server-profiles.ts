@@ -33,6 +33,9 @@ export const S3_SERVER_PROFILES: Readonly<Record<S3ServerProfile, CapabilityOver
     // PutObjectRetention with an empty <Retention/> and bypass: 400 MalformedXML; a past
     // RetainUntilDate: 400 InvalidArgument "the retain-until date must be in the future".
     objectLock: { removeRetention: false },
+    // CompleteMultipartUpload naming parts 2 and 9 of uploaded 2, 5, 9: 400 InvalidPart
+    // (AWS and MinIO complete with the subset and drop part 5).
+    multipart: { completeSubset: false },
     // Keys: "/lead", "a//b", "./x", "a/../b", a 256-byte segment, control characters and
     // backslashes are all stored and listed back unchanged; 1025 bytes: 400 InvalidObjectName.
     keyRules: [],

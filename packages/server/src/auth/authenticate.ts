@@ -173,7 +173,7 @@ function headerAuth(req: SignedRequest, authorization: string, options: AuthOpti
   if (secret === undefined) throw authErrors.invalidAccessKey(cred.accessKeyId);
   const key = signingKey(secret, cred.date, cred.region, cred.service);
   const scope = credentialScope(cred.date, cred.region, cred.service);
-  const check = (hash: string) => verifySignature(req, { signedHeaders, payloadHash: hash, datetime, scope, key, signature, query: req.queryPairs });
+  const check = (hash: string) => verifySignature(req, { signedHeaders, payloadHash: hash, datetime, scope, key, signature, query: req.queryPairs, service: cred.service });
 
   if (payloadHash === '') {
     // No hash declared and a body follows: the signature is checked once the body has been hashed.
@@ -227,16 +227,21 @@ function queryAuth(req: SignedRequest, options: AuthOptions): AuthResult {
   const scope = credentialScope(cred.date, cred.region, cred.service);
   const declared = req.header('x-amz-content-sha256')?.trim();
   const payloadHash = declared ?? UNSIGNED_PAYLOAD;
+  const verify = (hash: string) =>
+    verifySignature(req, { signedHeaders, payloadHash: hash, datetime: date, scope, key, signature, query: req.queryPairs.filter(([n]) => n !== 'X-Amz-Signature'), service: cred.service });
   // The signature first: an expired URL with a wrong signature is a wrong signature.
-  verifySignature(req, {
-    signedHeaders,
-    payloadHash,
-    datetime: date,
-    scope,
-    key,
-    signature,
-    query: req.queryPairs.filter(([n]) => n !== 'X-Amz-Signature'),
-  });
+  try {
+    verify(payloadHash);
+  } catch (e) {
+    // S3 presigners sign UNSIGNED-PAYLOAD; the SDKs' generic SigV4 presign (any other
+    // service, e.g. MediaStore) signs the payload's hash: for a bodiless request, the empty one.
+    if (declared !== undefined || req.hasBody) throw e;
+    try {
+      verify(EMPTY_SHA256);
+    } catch {
+      throw e;
+    }
+  }
   const now = options.now();
   if (now.getTime() > time.getTime() + seconds * 1000) {
     throw authErrors.expired(new Date(time.getTime() + seconds * 1000).toISOString(), now.toISOString());
@@ -282,6 +287,8 @@ interface VerifyInput {
   key: Buffer;
   signature: string;
   query: ReadonlyArray<readonly [string, string]>;
+  /** The signing service: every service but S3 signs the path normalised and encoded twice. */
+  service: string;
 }
 
 /**
@@ -294,6 +301,10 @@ function verifySignature(req: SignedRequest, input: VerifyInput): void {
   const normalized = normalizedPath(req.rawPath);
   if (normalized !== undefined) candidates.push(normalized);
   if (!candidates.includes(req.rawPath)) candidates.push(req.rawPath);
+  if (input.service !== 's3') {
+    const twice = doubleEncodedPath(req.rawPath);
+    if (!candidates.includes(twice)) candidates.push(twice);
+  }
   let first: { toSign: string; canonical: string } | undefined;
   for (const path of candidates) {
     const canonical = canonicalRequest({
@@ -309,6 +320,22 @@ function verifySignature(req: SignedRequest, input: VerifyInput): void {
     first ??= { toSign, canonical };
   }
   throw authErrors.signatureMismatch(first?.toSign, first?.canonical);
+}
+
+/**
+ * The canonical URI of SigV4 for services other than S3 (MediaStore…): empty
+ * and `.` segments dropped, `..` resolved, then the (already encoded) path
+ * URI-encoded once more, as the AWS SDKs' signers make it.
+ */
+function doubleEncodedPath(rawPath: string): string {
+  const segments: string[] = [];
+  for (const segment of rawPath.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') segments.pop();
+    else segments.push(segment);
+  }
+  const path = `${rawPath.startsWith('/') ? '/' : ''}${segments.join('/')}${segments.length > 0 && rawPath.endsWith('/') ? '/' : ''}`;
+  return uriEncode(path, true);
 }
 
 function normalizedPath(rawPath: string): string | undefined {

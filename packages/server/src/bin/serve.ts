@@ -12,6 +12,8 @@
  *   --region <name>            SigV4 region    (default us-east-1)
  *   --min-part-size <bytes>    smallest multipart part but the last (default 5 MiB, as S3)
  *   --virtual-host <suffix>    host suffix for bucket.<suffix> addressing (repeatable; default localhost)
+ *   --dialect <name>           s3 (default) or mediastore (the MediaStore Data API, service "mediastore")
+ *   --container <name>         with --dialect mediastore: the container served, made at start (default live)
  *   --verbose                  one log line per request
  * Prints the URL and the access key id (never the secret). Stops on SIGINT / SIGTERM.
  */
@@ -19,6 +21,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startServer } from '../http/server.js';
+import { mediaStoreDialect } from '../dialects/mediastore/mediastore-dialect.js';
 
 const args = process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--'));
 const { values } = parseArgs({
@@ -31,6 +34,8 @@ const { values } = parseArgs({
     region: { type: 'string', default: 'us-east-1' },
     'min-part-size': { type: 'string' },
     'virtual-host': { type: 'string', multiple: true },
+    dialect: { type: 'string', default: 's3' },
+    container: { type: 'string', default: 'live' },
     verbose: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -42,6 +47,10 @@ if (values.help) {
   process.exit(0);
 }
 
+if (values.dialect !== 's3' && values.dialect !== 'mediastore') {
+  console.error(`--dialect must be s3 or mediastore, got ${values.dialect}`);
+  process.exit(2);
+}
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`--port must be a port number, got ${values.port}`);
@@ -62,10 +71,12 @@ const server = await startServer({
   credentials: { accessKeyId, secretAccessKey },
   memory: minPartSize === undefined ? {} : { capabilities: { multipart: { minPartSize } } },
   s3: values['virtual-host'] ? { virtualHostSuffixes: values['virtual-host'] } : {},
+  ...(values.dialect === 'mediastore' ? { dialect: mediaStoreDialect({ container: values.container }) } : {}),
   log: values.verbose ? (line) => console.log(line) : undefined,
 });
 
-console.log(`stowage-server listening on ${server.url}`);
+if (values.dialect === 'mediastore') await server.store.createBucket(values.container);
+console.log(`stowage-server listening on ${server.url}${values.dialect === 'mediastore' ? ` (MediaStore Data dialect, container ${values.container})` : ''}`);
 console.log(`  region ${server.region}, access key id ${accessKeyId} (secret not shown)`);
 console.log('  store: in-memory (contents are lost when the server stops)');
 

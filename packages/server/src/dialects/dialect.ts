@@ -1,4 +1,5 @@
 import type { Store } from '@stowage/core';
+import type { AuthResult } from '../auth/authenticate.js';
 import type { RequestContext, ServerInfo } from '../http/context.js';
 
 /**
@@ -13,6 +14,12 @@ export interface Dialect {
   readonly service: string;
   /** Header-signed requests must carry `x-amz-content-sha256` (true for S3). */
   readonly requirePayloadHashHeader: boolean;
+  /**
+   * Optional: authenticates a request the dialect's own way (IBM COS: IAM bearer
+   * tokens; an unauthenticated token endpoint), calling `sigv4()` for the
+   * default SigV4 check. Absent: SigV4 only.
+   */
+  authenticate?(ctx: RequestContext, sigv4: () => AuthResult): AuthResult | undefined;
   handle(ctx: RequestContext): Promise<void>;
   /** Renders an error (an HttpError, a StowageError or anything thrown) in the dialect's format. */
   sendError(ctx: RequestContext, error: unknown): void;

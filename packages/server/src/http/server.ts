@@ -4,7 +4,7 @@ import { registerSecret, type Store } from '@stowage/core';
 import { createMemoryStore, type MemoryDriverOptions } from '@stowage/memory';
 import { authenticate } from '../auth/authenticate.js';
 import type { Credentials } from '../auth/sigv4.js';
-import type { DialectFactory } from '../dialects/dialect.js';
+import type { Dialect, DialectFactory } from '../dialects/dialect.js';
 import { s3Dialect, type S3DialectOptions } from '../dialects/s3/s3-dialect.js';
 import { RequestContext, type ServerInfo } from './context.js';
 import { createPresigner, type PresignFunction, type Presigner } from '../presign.js';
@@ -99,7 +99,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       : typeof options.store === 'function'
         ? options.store(presignFunction)
         : options.store;
-  const dialect = (options.dialect ?? s3Dialect(options.s3))(store, info);
+  const dialect: Dialect = (options.dialect ?? s3Dialect(options.s3))(store, info);
 
   const handle = async (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean) => {
     const started = performance.now();
@@ -114,14 +114,16 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       return;
     }
     try {
-      ctx.auth = authenticate(ctx, {
-        service: dialect.service,
-        region,
-        secretFor: (id) => secrets.get(id),
-        now,
-        requirePayloadHashHeader: dialect.requirePayloadHashHeader,
-        maxSkewMs: options.maxClockSkewMs,
-      });
+      const sigv4 = () =>
+        authenticate(ctx, {
+          service: dialect.service,
+          region,
+          secretFor: (id) => secrets.get(id),
+          now,
+          requirePayloadHashHeader: dialect.requirePayloadHashHeader,
+          maxSkewMs: options.maxClockSkewMs,
+        });
+      ctx.auth = dialect.authenticate ? dialect.authenticate(ctx, sigv4) : sigv4();
       await dialect.handle(ctx);
     } catch (e) {
       if (!res.headersSent && !res.destroyed) dialect.sendError(ctx, e);
