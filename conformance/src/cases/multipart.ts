@@ -103,6 +103,7 @@ export const multipartCases = defineGroup('multipart', ['multipart'], {
   },
   'gaps-and-subset': {
     title: 'part numbers may have gaps, and a complete may use a subset of the uploaded parts',
+    requires: ['multipart.completeSubset'],
     async run(ctx) {
       const { bucket, key, upload } = await start(ctx);
       const bodies = [pseudoRandomBytes(minPart(ctx), 513), pseudoRandomBytes(50, 514), pseudoRandomBytes(60, 515)];

@@ -1,0 +1,160 @@
+import type { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
+import { InvalidArgumentError, type CapabilityOverrides } from '@stowage/core';
+import { DEFAULT_IAM_ENDPOINT, resolveCredentials, type ResolvedCredentials } from './credentials.js';
+import { IBM_SERVER_PROFILES, type IbmServerProfile } from './server-profiles.js';
+
+/** IBM Cloud's cross-region US endpoint: the default when no endpoint is given. */
+export const DEFAULT_IBM_ENDPOINT = 'https://s3.us.cloud-object-storage.appdomain.cloud';
+
+/**
+ * Settings of `@stowage/ibm-cos`. Credentials are looked up in this order:
+ * explicit settings, the environment, `~/.bluemix/cos_credentials`,
+ * `~/.aws/credentials` (see `resolveCredentials`).
+ */
+export interface IbmCosConfig {
+  /** Ignored here (`'ibm-cos'` when the config comes from `openStore`). */
+  provider?: string;
+  /** The COS endpoint, e.g. `https://s3.us-south.cloud-object-storage.appdomain.cloud` or `http://127.0.0.1:7480`. */
+  endpoint?: string;
+  /** Host, port and `useSSL` (the URL form `ibm-cos://host:port?…`), used when `endpoint` is absent. */
+  host?: string;
+  port?: number;
+  useSSL?: boolean;
+  /** SigV4 signing region for HMAC keys. Default `us-standard` on IBM Cloud, else `us-east-1`. */
+  region?: string;
+  /** Path-style addressing (`endpoint/bucket/key`). Default `true`. */
+  forcePathStyle?: boolean;
+  /** An IAM API key: requests carry bearer tokens from `ibmAuthEndpoint`. */
+  apiKey?: string;
+  /** The COS service instance id (or CRN), sent on CreateBucket and ListBuckets with IAM auth. */
+  serviceInstanceId?: string;
+  /** The IAM token endpoint. Default `https://iam.cloud.ibm.com/identity/token`. */
+  ibmAuthEndpoint?: string;
+  /** HMAC keys: SigV4 signatures. With `apiKey` too, IAM signs requests and HMAC presigns URLs. */
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  /** `~/.bluemix/cos_credentials` by default (`$COS_CREDENTIALS_FILE`). */
+  cosCredentialsFile?: string;
+  /** `~/.aws/credentials` by default (`$AWS_SHARED_CREDENTIALS_FILE`). */
+  awsCredentialsFile?: string;
+  /** The profile of the AWS credentials file (default `$AWS_PROFILE` or `default`). */
+  profile?: string;
+  /** Which server: `ibm-cloud` (default for IBM endpoints), `ceph-rgw`, `minio`, `aws`, `generic` (default otherwise). */
+  serverProfile?: IbmServerProfile;
+  /** Per-capability overrides, applied after the profile. */
+  capabilities?: CapabilityOverrides;
+  /** The SDK's HTTP settings: an `agent` (default: keep-alive, 50 sockets), `timeout` (idle ms, default 120 000), `connectTimeout`. */
+  httpOptions?: { agent?: HttpAgent | HttpsAgent; timeout?: number; connectTimeout?: number };
+  /** A default bucket from the URL form; the Store API names the bucket per call, so it is not used. */
+  bucket?: string;
+}
+
+export interface ResolvedIbmCosConfig {
+  endpoint: string;
+  region: string;
+  forcePathStyle: boolean;
+  credentials: ResolvedCredentials;
+  /** The IAM token endpoint actually used (IAM auth only). */
+  ibmAuthEndpoint: string;
+  serverProfile: IbmServerProfile;
+  capabilities: CapabilityOverrides | undefined;
+  httpOptions: { agent?: HttpAgent | HttpsAgent; timeout?: number; connectTimeout?: number };
+}
+
+const KNOWN = new Set([
+  'provider', 'endpoint', 'host', 'port', 'useSSL', 'region', 'forcePathStyle', 'apiKey', 'serviceInstanceId', 'ibmAuthEndpoint', 'accessKeyId',
+  'secretAccessKey', 'cosCredentialsFile', 'awsCredentialsFile', 'profile', 'serverProfile', 'capabilities', 'httpOptions', 'bucket',
+]);
+
+/** True for IBM Cloud's public and private COS endpoints. */
+export function isIbmCloudEndpoint(endpoint: string): boolean {
+  return /(^|\.)cloud-object-storage\.(appdomain\.cloud|cloud\.ibm\.com)$/i.test(new URL(endpoint).hostname);
+}
+
+/**
+ * Validates a config (maybe from a URL: strings are coerced), finds the
+ * credentials (registering their secrets for redaction) and fills in defaults.
+ */
+export function resolveConfig(input: IbmCosConfig | Record<string, unknown> = {}, env: NodeJS.ProcessEnv = process.env): ResolvedIbmCosConfig {
+  if (input === null || typeof input !== 'object') throw new InvalidArgumentError('config', 'must be an object');
+  const c = input as Record<string, unknown>;
+  for (const name of Object.keys(c)) {
+    if (!KNOWN.has(name)) throw new InvalidArgumentError(`config.${name}`, `is not an @stowage/ibm-cos setting (known: ${[...KNOWN].join(', ')})`);
+  }
+  let endpoint = optString(c, 'endpoint');
+  const host = optString(c, 'host');
+  if (endpoint === undefined && host !== undefined) {
+    const useSSL = optBool(c, 'useSSL') ?? true;
+    const port = optPort(c, 'port');
+    endpoint = `${useSSL ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}${port !== undefined ? `:${port}` : ''}`;
+  }
+  endpoint ??= DEFAULT_IBM_ENDPOINT;
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new InvalidArgumentError('config.endpoint', 'must be an absolute http(s) URL, e.g. https://s3.us-south.cloud-object-storage.appdomain.cloud');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError('config.endpoint', 'must be an http: or https: URL');
+  if (url.username || url.password) throw new InvalidArgumentError('config.endpoint', 'must not carry credentials');
+  endpoint = endpoint.replace(/\/+$/, '');
+
+  const serverProfile = (optString(c, 'serverProfile') ?? (isIbmCloudEndpoint(endpoint) ? 'ibm-cloud' : 'generic')) as IbmServerProfile;
+  if (!IBM_SERVER_PROFILES.includes(serverProfile)) throw new InvalidArgumentError('config.serverProfile', `must be one of ${IBM_SERVER_PROFILES.join(', ')}`);
+
+  const credentials = resolveCredentials({
+    apiKey: c.apiKey,
+    serviceInstanceId: c.serviceInstanceId,
+    ibmAuthEndpoint: c.ibmAuthEndpoint,
+    accessKeyId: c.accessKeyId,
+    secretAccessKey: c.secretAccessKey,
+    cosCredentialsFile: optString(c, 'cosCredentialsFile'),
+    awsCredentialsFile: optString(c, 'awsCredentialsFile'),
+    profile: optString(c, 'profile'),
+    env,
+  });
+
+  const capabilities = c.capabilities;
+  if (capabilities !== undefined && (capabilities === null || typeof capabilities !== 'object' || Array.isArray(capabilities))) {
+    throw new InvalidArgumentError('config.capabilities', 'must be a record of capability overrides');
+  }
+  const httpOptions = c.httpOptions;
+  if (httpOptions !== undefined && (httpOptions === null || typeof httpOptions !== 'object')) throw new InvalidArgumentError('config.httpOptions', 'must be an object');
+
+  return {
+    endpoint,
+    region: optString(c, 'region') ?? (serverProfile === 'ibm-cloud' ? 'us-standard' : 'us-east-1'),
+    forcePathStyle: optBool(c, 'forcePathStyle') ?? true,
+    credentials,
+    ibmAuthEndpoint: (credentials.auth.kind === 'iam' ? credentials.auth.ibmAuthEndpoint : undefined) ?? DEFAULT_IAM_ENDPOINT,
+    serverProfile,
+    capabilities: capabilities as CapabilityOverrides | undefined,
+    httpOptions: (httpOptions ?? {}) as ResolvedIbmCosConfig['httpOptions'],
+  };
+}
+
+function optString(c: Record<string, unknown>, name: string): string | undefined {
+  const v = c[name];
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v === 'number') return String(v);
+  if (typeof v !== 'string') throw new InvalidArgumentError(`config.${name}`, 'must be a string');
+  return v;
+}
+
+function optBool(c: Record<string, unknown>, name: string): boolean | undefined {
+  const v = c[name];
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v === 'boolean') return v;
+  if (v === 'true' || v === '1' || v === 1) return true;
+  if (v === 'false' || v === '0' || v === 0) return false;
+  throw new InvalidArgumentError(`config.${name}`, 'must be true or false');
+}
+
+function optPort(c: Record<string, unknown>, name: string): number | undefined {
+  const v = c[name];
+  if (v === undefined || v === null || v === '') return undefined;
+  const n = typeof v === 'string' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError(`config.${name}`, 'must be a port number');
+  return n;
+}
