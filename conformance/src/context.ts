@@ -22,6 +22,9 @@ import type { ConformanceOptions } from './types.js';
 /** The declared capabilities as the suite uses them: COMPLIANCE is off unless the target allows it. */
 export function effectiveCapabilities(caps: Capabilities, allowCompliance: boolean | undefined): Capabilities {
   if (caps.multipart && caps.multipart.completeSubset === undefined) caps = { ...caps, multipart: { ...caps.multipart, completeSubset: true } };
+  if (caps.multipart && caps.multipart.listUploadsPrefix === undefined) caps = { ...caps, multipart: { ...caps.multipart, listUploadsPrefix: true } };
+  caps = { ...caps, listing: { ...caps.listing, keyAlsoPrefix: caps.listing.keyAlsoPrefix ?? true, exactEnd: caps.listing.exactEnd ?? true } };
+  if (caps.suspendedDeleteMarkerReported === undefined) caps = { ...caps, suspendedDeleteMarkerReported: true };
   if (!caps.objectLock) return caps;
   // Optional flags whose absence means true, made explicit so `requires` can name them.
   const objectLock = { ...caps.objectLock, removeRetention: caps.objectLock.removeRetention ?? true };

@@ -36,7 +36,7 @@ describe('the case registry', () => {
   });
 
   it('only requires capability paths that exist', () => {
-    const known = new Set(['managedBuckets', 'bucketRegion', 'versioning', 'versioningSuspend', 'objectLock', 'objectLock.governance', 'objectLock.compliance', 'objectLock.legalHold', 'objectLock.defaultRetention', 'objectLock.removeRetention', 'multipart', 'multipart.listPartsPagination', 'multipart.completeSubset', 'presign.get', 'presign.put', 'conditionalWrite.ifMatch', 'conditionalWrite.ifNoneMatch', 'conditionalRead', 'conditionalCopy', 'suffixRange', 'userMetadata', 'contentHeaders.cacheControl', 'contentHeaders.contentDisposition', 'contentHeaders.contentEncoding', 'copy', 'listing.anyDelimiter', 'listing.startAfter', 'listVersions', 'maxObjectSize>=67108864']);
+    const known = new Set(['managedBuckets', 'bucketRegion', 'versioning', 'versioningSuspend', 'objectLock', 'objectLock.governance', 'objectLock.compliance', 'objectLock.legalHold', 'objectLock.defaultRetention', 'objectLock.removeRetention', 'multipart', 'multipart.listPartsPagination', 'multipart.completeSubset', 'multipart.listUploadsPrefix', 'listing.keyAlsoPrefix', 'listing.exactEnd', 'suspendedDeleteMarkerReported', 'presign.get', 'presign.put', 'conditionalWrite.ifMatch', 'conditionalWrite.ifNoneMatch', 'conditionalRead', 'conditionalCopy', 'suffixRange', 'userMetadata', 'contentHeaders.cacheControl', 'contentHeaders.contentDisposition', 'contentHeaders.contentEncoding', 'copy', 'listing.anyDelimiter', 'listing.startAfter', 'listVersions', 'maxObjectSize>=67108864']);
     for (const c of ALL_CASES) for (const r of c.requires) expect(known.has(r), `${c.id} requires ${r}`).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Stop the test servers that up.sh started (only the processes named by the pid
 # files in <repo>/.servers/pids/), wipe their data dirs, update .servers/env.json.
-#   down.sh [ceph] [minio]   (default: both)
+#   down.sh [ceph] [minio] [minio-features]   (default: all three)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -9,9 +9,9 @@ ROOT=$(git -C "$HERE" rev-parse --show-toplevel 2>/dev/null || (cd "$HERE/../.."
 SRV=$ROOT/.servers
 ENV_JSON=$SRV/env.json
 
-[ $# -eq 0 ] && set -- ceph minio
+[ $# -eq 0 ] && set -- ceph minio minio-features
 for a in "$@"; do
-  case $a in ceph|minio) ;; *) echo "usage: $0 [ceph] [minio]" >&2; exit 2 ;; esac
+  case $a in ceph|minio|minio-features) ;; *) echo "usage: $0 [ceph] [minio] [minio-features]" >&2; exit 2 ;; esac
 done
 
 mkdir -p "$SRV"
@@ -21,7 +21,7 @@ flock 8
 for s in "$@"; do "$HERE/$s.sh" down 8>&-; done
 
 if [ -f "$ENV_JSON" ]; then
-  python3 - "$ENV_JSON" "$@" <<'PY'
+  /usr/bin/python3 - "$ENV_JSON" "$@" <<'PY'
 import json, os, sys
 path, gone = sys.argv[1], sys.argv[2:]
 try:

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Install what the real-S3 test servers need. Idempotent and non-interactive.
-#   install.sh [ceph] [minio]   (default: both)
+#   install.sh [ceph] [minio] [minio-features]   (default: all; minio-features = minio + mc)
 # - Debian packages (Ceph radosgw/mon/osd, curl, bc, uuid-runtime, python3-boto3):
 #   apt-get runs only when one of them is missing.
 # - MinIO server binary: built with `go install` into $STOWAGE_CACHE/bin (outside
 #   the clone, so later runs and fresh clones skip the build) when missing.
-# - mc (MinIO client): built into the same cache only when MC=1.
+# - mc (MinIO client): built into the same cache when MC=1 or for minio-features.
 set -euo pipefail
 
 # The Go module proxy refuses MinIO's RELEASE.2025-* tags ("This module version is
@@ -19,7 +19,7 @@ MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
 MC_MODULE=github.com/minio/mc
 MC_VERSION=v0.0.0-20250313080218-cf909e1063a9
 
-APT_PACKAGES=(radosgw ceph-mon ceph-osd ceph-common uuid-runtime bc curl python3-boto3)
+APT_PACKAGES=(radosgw ceph-mon ceph-osd ceph-common uuid-runtime bc curl python3-boto3 openssl tmux)
 
 STOWAGE_CACHE=${STOWAGE_CACHE:-$HOME/.cache/stowage}
 BIN=$STOWAGE_CACHE/bin
@@ -28,19 +28,21 @@ export PATH=$PATH:/usr/local/go/bin
 
 log() { echo "install.sh: $*" >&2; }
 
-want_ceph=0 want_minio=0
-[ $# -eq 0 ] && set -- ceph minio
+want_ceph=0 want_minio=0 want_mc=${MC:-0}
+[ $# -eq 0 ] && set -- ceph minio minio-features
 for a in "$@"; do
   case $a in
     ceph) want_ceph=1 ;;
     minio) want_minio=1 ;;
-    *) echo "usage: $0 [ceph] [minio]" >&2; exit 2 ;;
+    # the TLS / KMS / webhook / replication MinIO pair registers its replication target with mc
+    minio-features) want_minio=1 want_mc=1 ;;
+    *) echo "usage: $0 [ceph] [minio] [minio-features]" >&2; exit 2 ;;
   esac
 done
 
 # --- Debian packages --------------------------------------------------------
-# curl/bc/uuid-runtime/boto3 are needed by every script; the Ceph ones only for ceph.
-pkgs=(uuid-runtime bc curl python3-boto3)
+# curl/bc/uuid-runtime/boto3 are needed by every script (openssl by minio-features); the Ceph ones only for ceph.
+pkgs=(uuid-runtime bc curl python3-boto3 openssl tmux)
 [ $want_ceph = 1 ] && pkgs=("${APT_PACKAGES[@]}")
 missing=()
 for p in "${pkgs[@]}"; do
@@ -93,6 +95,6 @@ go_build() {
 
 if [ $want_minio = 1 ]; then
   go_build minio "$MINIO_MODULE" "$MINIO_VERSION"
-  [ "${MC:-0}" = 1 ] && go_build mc "$MC_MODULE" "$MC_VERSION"
+  [ "$want_mc" = 1 ] && go_build mc "$MC_MODULE" "$MC_VERSION"
 fi
 exit 0

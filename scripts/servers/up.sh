@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Install (if needed) and start the real S3 servers for tests, then write
 # <repo>/.servers/env.json describing every server that is up.
-#   up.sh [ceph] [minio]     (default: both)
+#   up.sh [ceph] [minio] [minio-features]     (default: all three)
+# minio-features: a TLS MinIO with a static KMS key and a webhook target, plus a second
+# MinIO registered as its replication target (see minio-features.sh).
 # A server that is already up (pid file alive, health check ok) is left running.
 set -euo pipefail
 
@@ -11,9 +13,9 @@ SRV=$ROOT/.servers
 ENV_JSON=$SRV/env.json
 MINIO_BIN=${MINIO_BIN:-${STOWAGE_CACHE:-$HOME/.cache/stowage}/bin/minio}
 
-[ $# -eq 0 ] && set -- ceph minio
+[ $# -eq 0 ] && set -- ceph minio minio-features
 for a in "$@"; do
-  case $a in ceph|minio) ;; *) echo "usage: $0 [ceph] [minio]" >&2; exit 2 ;; esac
+  case $a in ceph|minio|minio-features) ;; *) echo "usage: $0 [ceph] [minio] [minio-features]" >&2; exit 2 ;; esac
 done
 
 mkdir -p "$SRV"
@@ -36,11 +38,12 @@ minio_version() {
 }
 
 export PATH=$PATH:/usr/local/go/bin
-CEPH_UP=0 MINIO_UP=0 CEPH_VERSION= MINIO_VERSION=
+CEPH_UP=0 MINIO_UP=0 MINIO_FEATURES_UP=0 CEPH_VERSION= MINIO_VERSION=
 if "$HERE/ceph.sh" status 8>&- 2>/dev/null; then CEPH_UP=1 CEPH_VERSION=$(ceph_version); fi
 if "$HERE/minio.sh" status 8>&- 2>/dev/null; then MINIO_UP=1 MINIO_VERSION=$(minio_version); fi
-export CEPH_UP MINIO_UP CEPH_VERSION MINIO_VERSION
-python3 - "$ENV_JSON" <<'PY'
+if "$HERE/minio-features.sh" status 8>&- 2>/dev/null; then MINIO_FEATURES_UP=1; fi
+export CEPH_UP MINIO_UP MINIO_FEATURES_UP CEPH_VERSION MINIO_VERSION SRV
+/usr/bin/python3 - "$ENV_JSON" <<'PY'
 import json, os, sys
 env = {}
 if os.environ["CEPH_UP"] == "1":
@@ -56,10 +59,14 @@ if os.environ["MINIO_UP"] == "1":
         "accessKeyId": "stowage-minio-access", "secretAccessKey": "stowage-minio-secret-key",
         "server": "minio " + os.environ["MINIO_VERSION"],
     }
+if os.environ["MINIO_FEATURES_UP"] == "1":
+    # written by minio-features.sh: endpoint, keys, caFile, kmsKeyId, webhook, replication
+    with open(os.path.join(os.environ["SRV"], "minio-features.json")) as f:
+        env["minio-features"] = json.load(f)
 tmp = sys.argv[1] + ".tmp"
 with open(tmp, "w") as f:
     json.dump(env, f, indent=2)
     f.write("\n")
 os.replace(tmp, sys.argv[1])
 PY
-echo "up.sh: wrote $ENV_JSON ($(python3 -c 'import json,sys; print(", ".join(json.load(open(sys.argv[1]))) or "no servers")' "$ENV_JSON"))" >&2
+echo "up.sh: wrote $ENV_JSON ($(/usr/bin/python3 -c 'import json,sys; print(", ".join(json.load(open(sys.argv[1]))) or "no servers")' "$ENV_JSON"))" >&2

@@ -141,6 +141,7 @@ export const multipartCases = defineGroup('multipart', ['multipart'], {
   },
   'list-uploads': {
     title: 'open uploads are listed with key and id, filtered by prefix; completed ones are not',
+    requires: ['multipart.listUploadsPrefix'],
     async run(ctx) {
       const bucket = await ctx.bucket();
       const a = await ctx.store.createMultipartUpload(bucket, ctx.key('a'));
@@ -155,6 +156,7 @@ export const multipartCases = defineGroup('multipart', ['multipart'], {
   },
   'list-uploads-pagination': {
     title: 'listing uploads one per page returns each upload once, two uploads of one key included',
+    requires: ['multipart.listUploadsPrefix'],
     async run(ctx) {
       const bucket = await ctx.bucket();
       const made = [

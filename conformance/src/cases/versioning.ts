@@ -109,7 +109,7 @@ export const versioningCases = defineGroup('versioning', ['versioning'], {
   },
   'suspended-delete-null-marker': {
     title: 'a delete in a suspended bucket puts a "null" delete marker in place of the null version',
-    requires: ['versioningSuspend', 'listVersions', 'managedBuckets'],
+    requires: ['versioningSuspend', 'listVersions', 'managedBuckets', 'suspendedDeleteMarkerReported'],
     async run(ctx) {
       const bucket = await ctx.newBucket({ versioning: true });
       const v1 = await ctx.put(bucket, 'k', 'versioned');

@@ -13,6 +13,11 @@ export interface MultipartCapabilities {
    * dropped), as S3 allows. Absent: true. Ceph RGW 16 answers 400 InvalidPart.
    */
   completeSubset?: boolean;
+  /**
+   * ListMultipartUploads filters by any prefix. Absent: true. MinIO filters
+   * only by an exact key: a prefix that is a "directory" lists nothing.
+   */
+  listUploadsPrefix?: boolean;
 }
 
 export interface ObjectLockCapabilities {
@@ -78,8 +83,26 @@ export interface Capabilities {
     /** Keys come back in UTF-8 byte order. */
     utf8Order: boolean;
     maxPageSize: number;
+    /**
+     * A key can also begin other keys followed by "/" (`a` next to `a/1`), and
+     * both list. Absent: true. MinIO keeps objects as directories: with `a`
+     * present, the keys under `a/` are not listed.
+     */
+    keyAlsoPrefix?: boolean;
+    /**
+     * The page that lists the last entry says the listing is over. Absent:
+     * true. MinIO follows a listing that ends exactly on a page boundary with
+     * one more, empty page.
+     */
+    exactEnd?: boolean;
   };
   listVersions: boolean;
+  /**
+   * A delete in a versioning-suspended bucket reports the `null` delete marker
+   * it makes (`deleteMarker: true`). Absent: true. MinIO makes the marker but
+   * answers without `x-amz-delete-marker`.
+   */
+  suspendedDeleteMarkerReported?: boolean;
   /** Key rules the real server enforces; core rejects such keys before I/O. */
   keyRules: readonly KeyRule[];
   maxKeyBytes: number;

@@ -58,6 +58,25 @@ export const S3_SERVER_PROFILES: Readonly<Record<S3ServerProfile, CapabilityOver
     // metadata headers exceed the maximum allowed metadata size."; two entries: 2026.
     // MinIO counts the 11-byte "x-amz-meta-" prefix of each entry against 2048.
     metadataEntryOverhead: 11,
+    listing: {
+      // ListObjectsV2 with delimiter "|" (or "--") and max-keys 1 over p|1 p|2 p/3 q …: the
+      // page after the common prefix "p|" answers "p|" again with the same continuation
+      // token, forever. "/" pages correctly. So only "/" is offered.
+      anyDelimiter: false,
+      // Keys a/1, a/2 and a: ListObjectsV2 prefix "a/" → no keys; ab and ab/1 with
+      // delimiter "/" → no common prefix "ab/". An object is a directory on MinIO's disks.
+      keyAlsoPrefix: false,
+      // Six keys listed with max-keys 1: the sixth page answers IsTruncated true with a
+      // continuation token, and a seventh, empty page ends the listing.
+      exactEnd: false,
+    },
+    // ListMultipartUploads prefix "m/" with uploads on m/a and m/b/x: no uploads (no
+    // prefix: both). MinIO filters uploads by an exact key only.
+    multipart: { listUploadsPrefix: false },
+    // DeleteObject without a version id in a suspended bucket: 204 with neither
+    // x-amz-delete-marker nor x-amz-version-id, though ListObjectVersions then shows the
+    // "null" delete marker (MinIO sets the header only for non-null version ids).
+    suspendedDeleteMarkerReported: false,
   },
 
   /**
