@@ -3,7 +3,7 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const dirs = ['conformance', ...readdirSync('packages').map((d) => join('packages', d))];
+const dirs = ['conformance', 'examples', ...readdirSync('packages').map((d) => join('packages', d))];
 let passed = 0, failed = 0, skipped = 0;
 for (const dir of dirs) {
   const file = join(dir, '.test-results.json');
