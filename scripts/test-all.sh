@@ -23,11 +23,18 @@ fi
 echo "== build, lint, typecheck"
 pnpm turbo run build lint typecheck
 
+export STOWAGE_TEST_STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 echo "== tests"
 set +e
 pnpm turbo run test --concurrency=1 --continue
 status=$?
+
+echo "== conformance: every target, reports and matrix"
+# With CI=true a target whose server is not up is a failure, not an omission.
+pnpm conformance --all
+conformance_status=$?
 set -e
+[ $status -eq 0 ] && status=$conformance_status
 
 node scripts/summarize-tests.mjs || true
 exit $status
