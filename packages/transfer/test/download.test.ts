@@ -1,0 +1,224 @@
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isStowageError } from '@stowage/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { download, upload, type Progress } from '../src/index.js';
+import { instrumentedStore, KiB, pattern, readAll } from './support/stores.js';
+
+const B = 'bucket-d';
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'stowage-dl-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function setup(options: Parameters<typeof instrumentedStore>[0] = {}) {
+  const t = instrumentedStore(options);
+  await t.store.createBucket(B);
+  return t;
+}
+
+/** A wrapper stream that flips one byte at `offset` of the object (ranges know their start). */
+function corrupting(body: ReadableStream<Uint8Array>, start: number, offset: number): ReadableStream<Uint8Array> {
+  let pos = start;
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, c) {
+        if (offset >= pos && offset < pos + chunk.length) {
+          const copy = chunk.slice();
+          copy[offset - pos]! ^= 0x01;
+          chunk = copy;
+        }
+        pos += chunk.length;
+        c.enqueue(chunk);
+      },
+    }),
+  );
+}
+
+const strategies = ['single', 'ranges', 'auto'] as const;
+
+describe('download', () => {
+  it.each(strategies)('streams and writes files byte-exact and verified (%s): multipart and single-put objects', async (strategy) => {
+    const { store } = await setup();
+    const data = pattern(300 * KiB + 123);
+    await upload(store, B, 'mp', data, { partSize: 16 * KiB });
+    await upload(store, B, 'sp', data, { multipartThreshold: 1024 * KiB });
+    for (const [key, method] of [['mp', 'composite-md5'], ['sp', 'md5']] as const) {
+      const d = download(store, B, key, { strategy, rangeSize: 32 * KiB, concurrency: 3 });
+      const bytes = await readAll(d.stream());
+      expect(Buffer.compare(Buffer.from(bytes), Buffer.from(data))).toBe(0);
+      const r = await d.result;
+      expect(r.integrity).toEqual({ method, verified: true });
+      if (strategy === 'ranges') expect(r.requests).toBeGreaterThan(3);
+      if (strategy === 'ranges') expect(r.stats.maxBufferedBytes).toBeLessThanOrEqual(3 * 32 * KiB + 16 * KiB);
+      const file = join(dir, `${key}-${strategy}.bin`);
+      const f = await download(store, B, key, { strategy, rangeSize: 32 * KiB, concurrency: 3 }).toFile(file);
+      expect(f.integrity).toEqual({ method, verified: true });
+      expect(Buffer.compare(await readFile(file), Buffer.from(data))).toBe(0);
+    }
+  });
+
+  it.each(strategies)('hashing in a worker thread: verified, and a corrupted byte is still caught (%s)', async (strategy) => {
+    const t = await setup();
+    const data = pattern(3 * 1024 * KiB + 77);
+    await upload(t.store, B, 'mp', data, { partSize: 256 * KiB });
+    await t.store.put(B, 'sp', data);
+    for (const key of ['mp', 'sp']) {
+      const d = download(t.store, B, key, { strategy, rangeSize: 512 * KiB, hashThread: true });
+      expect(Buffer.compare(Buffer.from(await readAll(d.stream())), Buffer.from(data))).toBe(0);
+      expect((await d.result).integrity.verified).toBe(true);
+      const file = join(dir, `wt-${key}-${strategy}.bin`);
+      expect((await download(t.store, B, key, { strategy, rangeSize: 512 * KiB, hashThread: true }).toFile(file)).integrity.verified).toBe(true);
+      expect(Buffer.compare(await readFile(file), Buffer.from(data))).toBe(0);
+    }
+    t.intercept.getObject = async (req) => {
+      const res = await t.inner.getObject(req);
+      return { ...res, body: corrupting(res.body, res.contentRange?.start ?? 0, 2 * 1024 * KiB + 1) };
+    };
+    for (const key of ['mp', 'sp']) {
+      const err = await readAll(download(t.store, B, key, { strategy, rangeSize: 512 * KiB, hashThread: true }).stream()).catch((e) => e);
+      expect(isStowageError(err, 'IntegrityError'), `${key}: ${err}`).toBe(true);
+      await expect(download(t.store, B, key, { strategy, rangeSize: 512 * KiB, hashThread: true }).toFile(join(dir, `wtbad-${key}.bin`))).rejects.toSatisfy((e) => isStowageError(e, 'IntegrityError'));
+    }
+  });
+
+  it('auto stays on one stream when the first connection is fast, and goes parallel when it is slow', async () => {
+    const t = await setup();
+    const data = pattern(512 * KiB);
+    await upload(t.store, B, 'obj', data, { partSize: 32 * KiB });
+    const fast = download(t.store, B, 'obj', { rangeSize: 32 * KiB, probeBytes: 64 * KiB, singleStreamRate: 1 });
+    await readAll(fast.stream());
+    expect((await fast.result).strategy).toBe('single');
+    expect((await fast.result).requests).toBe(1);
+    const slow = download(t.store, B, 'obj', { rangeSize: 32 * KiB, probeBytes: 64 * KiB, singleStreamRate: 1e15 });
+    expect(Buffer.compare(Buffer.from(await readAll(slow.stream())), Buffer.from(data))).toBe(0);
+    const r = await slow.result;
+    expect(r.strategy).toBe('ranges');
+    expect(r.stats.probeRate).toBeGreaterThan(0);
+    expect(r.integrity.verified).toBe(true);
+  });
+
+  it('an empty object', async () => {
+    const { store } = await setup();
+    await store.put(B, 'empty', new Uint8Array(0));
+    const d = download(store, B, 'empty');
+    expect((await readAll(d.stream())).length).toBe(0);
+    expect((await d.result).integrity.verified).toBe(true);
+  });
+
+  it.each(strategies)('a corrupted byte is an IntegrityError, never a clean end (%s)', async (strategy) => {
+    const t = await setup();
+    const data = pattern(200 * KiB);
+    await upload(t.store, B, 'mp', data, { partSize: 16 * KiB });
+    await t.store.put(B, 'sp', data);
+    const bad = 150 * KiB + 7;
+    t.intercept.getObject = async (req) => {
+      const res = await t.inner.getObject(req);
+      const start = res.contentRange?.start ?? 0;
+      return { ...res, body: corrupting(res.body, start, bad) };
+    };
+    for (const key of ['mp', 'sp']) {
+      const d = download(t.store, B, key, { strategy, rangeSize: 32 * KiB });
+      const err = await readAll(d.stream()).catch((e) => e);
+      expect(isStowageError(err, 'IntegrityError'), `${key}: ${err}`).toBe(true);
+      await expect(d.result).rejects.toSatisfy((e) => isStowageError(e, 'IntegrityError'));
+      const file = join(dir, `bad-${key}-${strategy}.bin`);
+      await expect(download(t.store, B, key, { strategy, rangeSize: 32 * KiB }).toFile(file)).rejects.toSatisfy((e) => isStowageError(e, 'IntegrityError'));
+      expect((await readdir(dir)).filter((f) => f.startsWith(`bad-${key}-${strategy}`))).toEqual([]);
+    }
+  });
+
+  it('an object changed mid-download is an error, not a mixed file (unversioned: If-Match)', async () => {
+    const t = await setup();
+    await upload(t.store, B, 'obj', pattern(256 * KiB, 1), { partSize: 16 * KiB });
+    let gets = 0;
+    let seed = 2;
+    t.intercept.getObject = async (req) => {
+      if (++gets === 3) await t.inner.putObject({ bucket: B, key: 'obj', body: pattern(256 * KiB, seed++), contentLength: 256 * KiB, metadata: {}, signal: req.signal });
+      return t.inner.getObject(req);
+    };
+    const d = download(t.store, B, 'obj', { strategy: 'ranges', rangeSize: 16 * KiB, concurrency: 2 });
+    const err = await readAll(d.stream()).catch((e) => e);
+    expect(isStowageError(err, 'PreconditionFailed')).toBe(true);
+    expect(String(err.message)).toMatch(/changed during the download/);
+    gets = 0;
+    const file = join(dir, 'changed.bin');
+    await expect(download(t.store, B, 'obj', { strategy: 'ranges', rangeSize: 16 * KiB, concurrency: 2 }).toFile(file)).rejects.toThrow(/changed during the download/);
+    await expect(readFile(file)).rejects.toThrow();
+  });
+
+  it('a versioned object is pinned to its version: an overwrite mid-download does not mix in', async () => {
+    const t = await setup();
+    await t.store.setVersioning(B, 'Enabled');
+    const v1 = pattern(256 * KiB, 1);
+    await upload(t.store, B, 'obj', v1, { partSize: 16 * KiB });
+    let gets = 0;
+    t.intercept.getObject = async (req) => {
+      if (++gets === 3) await t.inner.putObject({ bucket: B, key: 'obj', body: pattern(256 * KiB, 2), contentLength: 256 * KiB, metadata: {}, signal: req.signal });
+      return t.inner.getObject(req);
+    };
+    const d = download(t.store, B, 'obj', { strategy: 'ranges', rangeSize: 16 * KiB, concurrency: 2 });
+    expect(Buffer.compare(Buffer.from(await readAll(d.stream())), Buffer.from(v1))).toBe(0);
+    const gotVersion = t.calls.filter((c) => c.op === 'getObject').slice(1).map((c) => c.req.versionId);
+    expect(new Set(gotVersion)).toEqual(new Set([(await d.result).versionId]));
+  });
+
+  it("a multipart object without a recorded schedule is reported unverified; verify: 'required' refuses it", async () => {
+    const { store } = await setup();
+    const up = await store.createMultipartUpload(B, 'foreign');
+    const p1 = await store.uploadPart(up, 1, pattern(8 * KiB));
+    const p2 = await store.uploadPart(up, 2, pattern(1 * KiB));
+    await store.completeMultipartUpload(up, [p1, p2]);
+    const d = download(store, B, 'foreign');
+    await readAll(d.stream());
+    expect((await d.result).integrity).toMatchObject({ method: 'none', verified: false, reason: expect.stringMatching(/part schedule/) });
+    await expect(readAll(download(store, B, 'foreign', { verify: 'required' }).stream())).rejects.toThrow(/Cannot verify/);
+  });
+
+  it('abort cancels the ranged reads', async () => {
+    const t = await setup();
+    await upload(t.store, B, 'obj', pattern(512 * KiB), { partSize: 16 * KiB });
+    const ac = new AbortController();
+    const d = download(t.store, B, 'obj', { strategy: 'ranges', rangeSize: 16 * KiB, signal: ac.signal });
+    const reader = d.stream().getReader();
+    await reader.read();
+    ac.abort();
+    const err = await (async () => {
+      for (;;) {
+        const { done } = await reader.read();
+        if (done) return undefined;
+      }
+    })().catch((e) => e);
+    expect(isStowageError(err, 'Aborted')).toBe(true);
+    const file = join(dir, 'aborted.bin');
+    const ac2 = new AbortController();
+    const p = download(t.store, B, 'obj', { strategy: 'ranges', rangeSize: 16 * KiB, signal: ac2.signal, onProgress: () => ac2.abort(), progressIntervalMs: 0 }).toFile(file);
+    await expect(p).rejects.toSatisfy((e) => isStowageError(e, 'Aborted'));
+    expect((await readdir(dir)).filter((f) => f.startsWith('aborted'))).toEqual([]);
+  });
+
+  it('progress is monotonic and ends at the total', async () => {
+    const { store } = await setup();
+    await upload(store, B, 'obj', pattern(200 * KiB), { partSize: 16 * KiB });
+    for (const strategy of strategies) {
+      const events: Progress[] = [];
+      const d = download(store, B, 'obj', { strategy, rangeSize: 16 * KiB, onProgress: (p) => events.push(p), progressIntervalMs: 0 });
+      await readAll(d.stream());
+      for (let i = 1; i < events.length; i++) expect(events[i]!.bytesDone).toBeGreaterThanOrEqual(events[i - 1]!.bytesDone);
+      expect(events.at(-1)).toMatchObject({ bytesDone: 200 * KiB, totalBytes: 200 * KiB, etaSeconds: 0 });
+    }
+  });
+
+  it('nodeStream delivers the same bytes', async () => {
+    const { store } = await setup();
+    const data = pattern(100 * KiB);
+    await upload(store, B, 'obj', data, { partSize: 16 * KiB });
+    const chunks: Buffer[] = [];
+    for await (const c of download(store, B, 'obj', { strategy: 'ranges', rangeSize: 16 * KiB }).nodeStream()) chunks.push(c as Buffer);
+    expect(Buffer.compare(Buffer.concat(chunks), Buffer.from(data))).toBe(0);
+  });
+});
