@@ -1,6 +1,6 @@
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
-import { InvalidArgumentError, type CapabilityOverrides } from '@stowage/core';
+import { InvalidArgumentError, type CapabilityOverrides, configString, configBoolean, configObject, configEndpoint, configEndpointUrl } from '@stowage/core';
 import { DEFAULT_IAM_ENDPOINT, resolveCredentials, type ResolvedCredentials } from './credentials.js';
 import { IBM_SERVER_PROFILES, type IbmServerProfile } from './server-profiles.js';
 
@@ -77,30 +77,12 @@ export function isIbmCloudEndpoint(endpoint: string): boolean {
  * credentials (registering their secrets for redaction) and fills in defaults.
  */
 export function resolveConfig(input: IbmCosConfig | Record<string, unknown> = {}, env: NodeJS.ProcessEnv = process.env): ResolvedIbmCosConfig {
-  if (input === null || typeof input !== 'object') throw new InvalidArgumentError('config', 'must be an object');
-  const c = input as Record<string, unknown>;
-  for (const name of Object.keys(c)) {
-    if (!KNOWN.has(name)) throw new InvalidArgumentError(`config.${name}`, `is not an @stowage/ibm-cos setting (known: ${[...KNOWN].join(', ')})`);
-  }
-  let endpoint = optString(c, 'endpoint');
-  const host = optString(c, 'host');
-  if (endpoint === undefined && host !== undefined) {
-    const useSSL = optBool(c, 'useSSL') ?? true;
-    const port = optPort(c, 'port');
-    endpoint = `${useSSL ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}${port !== undefined ? `:${port}` : ''}`;
-  }
-  endpoint ??= DEFAULT_IBM_ENDPOINT;
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    throw new InvalidArgumentError('config.endpoint', 'must be an absolute http(s) URL, e.g. https://s3.us-south.cloud-object-storage.appdomain.cloud');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError('config.endpoint', 'must be an http: or https: URL');
-  if (url.username || url.password) throw new InvalidArgumentError('config.endpoint', 'must not carry credentials');
+  const c = configObject(input, '@stowage/ibm-cos', KNOWN);
+  let endpoint = configEndpoint(c) ?? DEFAULT_IBM_ENDPOINT;
+  configEndpointUrl(endpoint, { example: 'https://s3.us-south.cloud-object-storage.appdomain.cloud' });
   endpoint = endpoint.replace(/\/+$/, '');
 
-  const serverProfile = (optString(c, 'serverProfile') ?? (isIbmCloudEndpoint(endpoint) ? 'ibm-cloud' : 'generic')) as IbmServerProfile;
+  const serverProfile = (configString(c, 'serverProfile') ?? (isIbmCloudEndpoint(endpoint) ? 'ibm-cloud' : 'generic')) as IbmServerProfile;
   if (!IBM_SERVER_PROFILES.includes(serverProfile)) throw new InvalidArgumentError('config.serverProfile', `must be one of ${IBM_SERVER_PROFILES.join(', ')}`);
 
   const credentials = resolveCredentials({
@@ -109,9 +91,9 @@ export function resolveConfig(input: IbmCosConfig | Record<string, unknown> = {}
     ibmAuthEndpoint: c.ibmAuthEndpoint,
     accessKeyId: c.accessKeyId,
     secretAccessKey: c.secretAccessKey,
-    cosCredentialsFile: optString(c, 'cosCredentialsFile'),
-    awsCredentialsFile: optString(c, 'awsCredentialsFile'),
-    profile: optString(c, 'profile'),
+    cosCredentialsFile: configString(c, 'cosCredentialsFile'),
+    awsCredentialsFile: configString(c, 'awsCredentialsFile'),
+    profile: configString(c, 'profile'),
     env,
   });
 
@@ -124,37 +106,12 @@ export function resolveConfig(input: IbmCosConfig | Record<string, unknown> = {}
 
   return {
     endpoint,
-    region: optString(c, 'region') ?? (serverProfile === 'ibm-cloud' ? 'us-standard' : 'us-east-1'),
-    forcePathStyle: optBool(c, 'forcePathStyle') ?? true,
+    region: configString(c, 'region') ?? (serverProfile === 'ibm-cloud' ? 'us-standard' : 'us-east-1'),
+    forcePathStyle: configBoolean(c, 'forcePathStyle') ?? true,
     credentials,
     ibmAuthEndpoint: (credentials.auth.kind === 'iam' ? credentials.auth.ibmAuthEndpoint : undefined) ?? DEFAULT_IAM_ENDPOINT,
     serverProfile,
     capabilities: capabilities as CapabilityOverrides | undefined,
     httpOptions: (httpOptions ?? {}) as ResolvedIbmCosConfig['httpOptions'],
   };
-}
-
-function optString(c: Record<string, unknown>, name: string): string | undefined {
-  const v = c[name];
-  if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v === 'number') return String(v);
-  if (typeof v !== 'string') throw new InvalidArgumentError(`config.${name}`, 'must be a string');
-  return v;
-}
-
-function optBool(c: Record<string, unknown>, name: string): boolean | undefined {
-  const v = c[name];
-  if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v === 'boolean') return v;
-  if (v === 'true' || v === '1' || v === 1) return true;
-  if (v === 'false' || v === '0' || v === 0) return false;
-  throw new InvalidArgumentError(`config.${name}`, 'must be true or false');
-}
-
-function optPort(c: Record<string, unknown>, name: string): number | undefined {
-  const v = c[name];
-  if (v === undefined || v === null || v === '') return undefined;
-  const n = typeof v === 'string' ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError(`config.${name}`, 'must be a port number');
-  return n;
 }

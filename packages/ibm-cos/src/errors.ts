@@ -3,6 +3,7 @@ import {
   AccessDeniedError,
   isStowageError,
   mapS3ErrorCode,
+  networkErrorCode,
   s3StatusCode,
   TimeoutError,
   TransientError,
@@ -22,8 +23,6 @@ interface SdkError {
   retryable?: boolean;
   originalError?: unknown;
 }
-
-const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'NetworkingError', 'UND_ERR_SOCKET', 'StreamContentLengthMismatch']);
 
 /** The S3 error code of an SDK error (or of the SDK error under a Stowage error). */
 export function sdkErrorCode(e: unknown): string | undefined {
@@ -68,12 +67,7 @@ export function mapIbmError(e: unknown, context: ErrorContext): StowageError {
   return mapS3ErrorCode(effective, message, status, context, { ...base, statusCode: status });
 }
 
+/** A network failure (core's list), or the SDK's own TimeoutError. */
 function networkCode(e: unknown): string | undefined {
-  for (let cur: unknown = e, depth = 0; cur && typeof cur === 'object' && depth < 5; cur = (cur as { originalError?: unknown; cause?: unknown }).originalError ?? (cur as { cause?: unknown }).cause, depth++) {
-    const code = (cur as { code?: unknown }).code;
-    if (typeof code === 'string' && (NETWORK.has(code) || code === 'TimeoutError')) return code;
-    const msg = (cur as { message?: unknown }).message;
-    if (typeof msg === 'string' && /socket hang up|other side closed/i.test(msg)) return 'ECONNRESET';
-  }
-  return undefined;
+  return networkErrorCode(e, ['TimeoutError']);
 }

@@ -3,21 +3,43 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
   AbortedError,
-  AlreadyExistsError,
-  BucketNotFoundError,
   collectStream,
-  compareUtf8,
-  decodeS3Listed,
+  completionFailure,
   encodeCopySourceKey,
+  headNotFoundCause,
+  isS3LockConfigMissing,
+  isS3NoRetention,
+  noLockConfiguration,
   isStowageError,
   mapS3ErrorCode,
   multipartEtag,
-  ObjectNotFoundError,
+  nodeReadableToWeb,
   parseContentRange,
+  PendingUploadLocks,
+  phantomObjectError,
   quoteEtag,
   rangeHeader,
-  UploadNotFoundError,
-  VersionNotFoundError,
+  refuseOwnedBucket,
+  settleCopy,
+  s3ContentMembers,
+  s3CopyConditionMembers,
+  s3DeleteAnswers,
+  s3DeleteManyResults,
+  s3DeleteMember,
+  s3LockConfiguration,
+  s3LockConfigurationMember,
+  s3LockMembers,
+  s3MetadataMember,
+  s3ObjectsPage,
+  s3PartsPage,
+  s3PutResult,
+  s3ReadConditionMembers,
+  s3Retention,
+  s3UploadMarkers,
+  s3UploadsPage,
+  s3VersioningState,
+  s3VersionMarkers,
+  s3VersionsPage,
   type BucketInfo,
   type BucketRequest,
   type Capabilities,
@@ -68,9 +90,6 @@ export function withSdkParams<T>(params: Readonly<Record<string, Record<string, 
   return sdkParams.run(params, fn);
 }
 
-/** At most this many batch-delete refusals are re-asked one by one (Ceph's bare AccessDenied). */
-const RECHECK_LIMIT = 100;
-
 /** What a raw call answers: the SDK's parsed data and the response's status and headers. */
 export interface RawAnswer<T> {
   data: T;
@@ -101,12 +120,13 @@ export class IbmCosDriver implements Driver {
   private readonly client: S3Client;
   private presigner: S3Client | undefined;
   private closed = false;
-  private readonly pendingLocks = new Map<string, { retention?: Retention; legalHold?: boolean }>();
+  private readonly pendingLocks: PendingUploadLocks;
 
   constructor(config: IbmCosConfig | Record<string, unknown> = {}) {
     this.config = resolveConfig(config);
     this.server = this.config.serverProfile;
     this.quirks = PROFILE_QUIRKS[this.server];
+    this.pendingLocks = new PendingUploadLocks(this.quirks.lockIgnoredOnCopyAndMultipart);
     this.client = createClient(this.config);
     this.capabilities = profileCapabilities(this.server, { canPresign: this.config.credentials.hmac !== undefined, overrides: this.config.capabilities });
   }
@@ -179,16 +199,7 @@ export class IbmCosDriver implements Driver {
   // ---------------------------------------------------------------- buckets
 
   async createBucket(req: { bucket: string; region?: string; objectLock?: boolean; signal: AbortSignal }): Promise<void> {
-    if (this.quirks.createIgnoresExistingBucket) {
-      const exists = await this.headBucket(req).then(
-        () => true,
-        (e: unknown) => {
-          if (isStowageError(e, 'BucketNotFound') || isStowageError(e, 'AccessDenied')) return false;
-          throw e;
-        },
-      );
-      if (exists) throw new AlreadyExistsError(`Bucket already exists: ${req.bucket} (you own it)`, { provider: 'ibm-cos', statusCode: 409 });
-    }
+    if (this.quirks.createIgnoresExistingBucket) await refuseOwnedBucket(this, req);
     const params: Record<string, unknown> = { Bucket: req.bucket };
     // LocationConstraint: an IBM location code (us-standard, eu-smart…) or an S3 region;
     // us-east-1 is the one S3 wants none for.
@@ -230,15 +241,15 @@ export class IbmCosDriver implements Driver {
       Key: req.key,
       Body: body,
       ContentLength: length,
-      ...contentHeaders(req),
-      ...metadataParams(req.metadata),
-      ...lockParams(req.retention, req.legalHold),
+      ...s3ContentMembers(req),
+      ...s3MetadataMember(req.metadata),
+      ...s3LockMembers(req.retention, req.legalHold),
     };
     if (req.contentMd5 !== undefined) params.ContentMD5 = req.contentMd5;
     if (req.ifNoneMatch !== undefined) params.IfNoneMatch = req.ifNoneMatch;
     try {
       const { headers } = await this.raw('putObject', params, req.signal, { operation: 'putObject', bucket: req.bucket, key: req.key }, setup);
-      return putResult(headers.etag, headers['x-amz-version-id']);
+      return s3PutResult(headers.etag, headers['x-amz-version-id']);
     } finally {
       release();
     }
@@ -247,7 +258,7 @@ export class IbmCosDriver implements Driver {
   async getObject(req: DriverGetRequest): Promise<DriverGetResult> {
     const context: ErrorContext = { operation: 'getObject', bucket: req.bucket, key: req.key, versionId: req.versionId };
     if (req.signal.aborted) throw new AbortedError('The operation was aborted', { provider: 'ibm-cos' });
-    const params: Record<string, unknown> = { Bucket: req.bucket, Key: req.key, ...conditionParams(req.conditions) };
+    const params: Record<string, unknown> = { Bucket: req.bucket, Key: req.key, ...s3ReadConditionMembers(req.conditions) };
     if (req.versionId !== undefined) params.VersionId = req.versionId;
     if (req.range !== undefined) params.Range = rangeHeader(req.range);
     const request = this.client.getObject(params as never) as unknown as SdkRequest;
@@ -270,10 +281,10 @@ export class IbmCosDriver implements Driver {
       // The abort listener stays while the body streams: aborting cancels the download.
       stream.once('close', () => req.signal.removeEventListener('abort', onAbort));
     });
-    const web = toWebStream(stream, () => request.abort(), (e) => mapIbmError(e, context));
+    const web = nodeReadableToWeb(stream, { onCancel: () => request.abort(), mapError: (e) => mapIbmError(e, context) });
     if (this.quirks.phantomObjectsWithoutEtag && !headers.etag) {
       await web.cancel().catch(() => {});
-      throw this.phantom(req);
+      throw phantomObjectError(this.provider, req);
     }
     const range = parseContentRange(headers['content-range']);
     const size = range?.total ?? (range === undefined ? Number(headers['content-length'] ?? 0) : 0);
@@ -285,32 +296,19 @@ export class IbmCosDriver implements Driver {
   }
 
   async headObject(req: ObjectRequest & { versionId?: string; conditions: ReadConditions }): Promise<ObjectInfo> {
-    const params: Record<string, unknown> = { Bucket: req.bucket, Key: req.key, ...conditionParams(req.conditions) };
+    const params: Record<string, unknown> = { Bucket: req.bucket, Key: req.key, ...s3ReadConditionMembers(req.conditions) };
     if (req.versionId !== undefined) params.VersionId = req.versionId;
     let headers: Record<string, string>;
     try {
       ({ headers } = await this.raw('headObject', params, req.signal, { operation: 'headObject', bucket: req.bucket, key: req.key, versionId: req.versionId }));
     } catch (e) {
       // A HEAD's 404 has no body: ask HeadBucket whether the bucket is what is missing.
-      if (isStowageError(e) && (e.code === 'ObjectNotFound' || e.code === 'VersionNotFound') && sdkErrorCode(e) === 'NotFound') {
-        const bucketMissing = await this.headBucket({ bucket: req.bucket, signal: req.signal }).then(
-          () => false,
-          (f: unknown) => isStowageError(f, 'BucketNotFound'),
-        );
-        if (bucketMissing) throw new BucketNotFoundError(req.bucket, { provider: 'ibm-cos', cause: e.cause, statusCode: 404, requestId: e.requestId });
-      }
-      throw e;
+      throw isStowageError(e) && (e.code === 'ObjectNotFound' || e.code === 'VersionNotFound') && sdkErrorCode(e) === 'NotFound' ? await headNotFoundCause(this, req, e) : e;
     }
-    if (this.quirks.phantomObjectsWithoutEtag && !headers.etag) throw this.phantom(req);
+    if (this.quirks.phantomObjectsWithoutEtag && !headers.etag) throw phantomObjectError(this.provider, req);
     const info = objectInfo(req.bucket, req.key, headers, Number(headers['content-length'] ?? 0));
     if (info.versionId === undefined && req.versionId !== undefined) info.versionId = req.versionId;
     return info;
-  }
-
-  private phantom(req: { bucket: string; key: string; versionId?: string }) {
-    return req.versionId !== undefined
-      ? new VersionNotFoundError(req.bucket, req.key, req.versionId, { provider: 'ibm-cos', statusCode: 404 })
-      : new ObjectNotFoundError(req.bucket, req.key, { provider: 'ibm-cos', statusCode: 404 });
   }
 
   async deleteObject(req: ObjectRequest & { versionId?: string; bypassGovernanceRetention?: boolean }): Promise<DeleteResult> {
@@ -326,94 +324,25 @@ export class IbmCosDriver implements Driver {
   }
 
   async deleteObjects(req: BucketRequest & { entries: { key: string; versionId?: string }[]; bypassGovernanceRetention?: boolean }): Promise<DeleteManyResult[]> {
-    const params: Record<string, unknown> = {
-      Bucket: req.bucket,
-      Delete: { Objects: req.entries.map((e) => (e.versionId !== undefined ? { Key: e.key, VersionId: e.versionId } : { Key: e.key })), Quiet: false },
-    };
+    const params: Record<string, unknown> = { Bucket: req.bucket, Delete: s3DeleteMember(req.entries) };
     if (req.bypassGovernanceRetention) params.BypassGovernanceRetention = true;
-    type Out = { Deleted?: Array<{ Key?: string; VersionId?: string; DeleteMarker?: boolean; DeleteMarkerVersionId?: string }>; Errors?: Array<{ Key?: string; VersionId?: string; Code?: string; Message?: string }> };
-    const { data } = await this.raw<Out>('deleteObjects', params, req.signal, { operation: 'deleteObjects', bucket: req.bucket });
-    type Answer = { deleted: true; deleteMarker?: boolean; deleteMarkerVersionId?: string } | { deleted: false; code: string; message: string };
-    const answers = new Map<string, Answer[]>();
-    const push = (key: string | undefined, versionId: string | undefined, answer: Answer) => {
-      const id = `${key ?? ''}\u0000${versionId ?? ''}`;
-      const list = answers.get(id) ?? [];
-      list.push(answer);
-      answers.set(id, list);
-    };
-    for (const d of data.Deleted ?? []) {
-      const answer: Answer = { deleted: true };
-      if (d.DeleteMarker) answer.deleteMarker = true;
-      if (d.DeleteMarkerVersionId) answer.deleteMarkerVersionId = d.DeleteMarkerVersionId;
-      push(d.Key, d.VersionId, answer);
-    }
-    for (const e of data.Errors ?? []) {
-      const code = e.Code ?? 'InternalError';
-      push(e.Key, e.VersionId, { deleted: false, code, message: e.Message && e.Message !== code ? e.Message : '' });
-    }
-    const lastFor = new Map<string, Answer>();
-    const take = (key: string, versionId: string | undefined): Answer | undefined => {
-      const id = `${key}\u0000${versionId ?? ''}`;
-      let answer = answers.get(id)?.shift();
-      if (answer === undefined) {
-        for (const [other, list] of answers) {
-          if (list.length && other.slice(0, other.indexOf('\u0000')) === key) {
-            answer = list.shift();
-            break;
-          }
-        }
-      }
-      if (answer === undefined) answer = answers.get('\u0000')?.shift();
-      if (answer === undefined) answer = lastFor.get(id);
-      if (answer !== undefined) lastFor.set(id, answer);
-      return answer;
-    };
-    const results = req.entries.map((entry): DeleteManyResult => {
-      const answer = take(entry.key, entry.versionId);
-      const base = entry.versionId !== undefined ? { key: entry.key, versionId: entry.versionId } : { key: entry.key };
-      const context: ErrorContext = { operation: 'deleteObjects', bucket: req.bucket, key: entry.key, versionId: entry.versionId };
-      if (answer === undefined) return { ...base, deleted: false, error: mapS3ErrorCode('InternalError', 'The server did not report on this key', undefined, context, { provider: 'ibm-cos' }) };
-      if (answer.deleted) {
-        const r: DeleteManyResult = { ...base, deleted: true };
-        if (answer.deleteMarker) r.deleteMarker = true;
-        if (answer.deleteMarkerVersionId) r.deleteMarkerVersionId = answer.deleteMarkerVersionId;
-        return r;
-      }
-      return { ...base, deleted: false, error: mapS3ErrorCode(answer.code, answer.message, undefined, context, { provider: 'ibm-cos' }) };
-    });
-    // Ceph 16 reports a locked version in a batch as a bare AccessDenied, which a policy could
-    // also cause: a single DeleteObject of that version says which. Ask, for a bounded few.
-    let asked = 0;
-    for (let i = 0; i < results.length && asked < RECHECK_LIMIT; i++) {
-      const r = results[i]!;
-      if (r.deleted || r.versionId === undefined || r.error.code !== 'AccessDenied' || sdkErrorMessage(r.error) !== '') continue;
-      asked++;
-      try {
-        const single = await this.deleteObject({ bucket: req.bucket, key: r.key, versionId: r.versionId, bypassGovernanceRetention: req.bypassGovernanceRetention, signal: req.signal });
-        results[i] = { key: r.key, versionId: r.versionId, deleted: true, ...(single.deleteMarker ? { deleteMarker: true } : {}) };
-      } catch (e) {
-        if (isStowageError(e, 'Aborted')) throw e;
-        if (isStowageError(e)) results[i] = { key: r.key, versionId: r.versionId, deleted: false, error: e };
-      }
-    }
-    return results;
+    const { data } = await this.raw<Parameters<typeof s3DeleteAnswers>[0]>('deleteObjects', params, req.signal, { operation: 'deleteObjects', bucket: req.bucket });
+    return s3DeleteManyResults(req.bucket, req.entries, s3DeleteAnswers(data), this.provider, (entry) =>
+      this.deleteObject({ bucket: req.bucket, ...entry, bypassGovernanceRetention: req.bypassGovernanceRetention, signal: req.signal }),
+    );
   }
 
   async copyObject(req: DriverCopyRequest): Promise<CopyResult> {
     const source = `${req.sourceBucket}/${encodeCopySourceKey(req.sourceKey)}` + (req.sourceVersionId !== undefined ? `?versionId=${encodeURIComponent(req.sourceVersionId)}` : '');
-    const c = req.conditions;
     const params: Record<string, unknown> = {
       Bucket: req.bucket,
       Key: req.key,
       CopySource: source,
       MetadataDirective: req.metadataDirective === 'replace' ? 'REPLACE' : 'COPY',
-      ...(req.metadataDirective === 'replace' ? { ...contentHeaders(req), ...metadataParams(req.metadata) } : {}),
-      ...lockParams(req.retention, req.legalHold),
+      ...(req.metadataDirective === 'replace' ? { ...s3ContentMembers(req), ...s3MetadataMember(req.metadata) } : {}),
+      ...s3CopyConditionMembers(req.conditions),
+      ...s3LockMembers(req.retention, req.legalHold),
     };
-    if (c.ifMatch !== undefined) params.CopySourceIfMatch = c.ifMatch;
-    if (c.ifNoneMatch !== undefined) params.CopySourceIfNoneMatch = c.ifNoneMatch;
-    if (c.ifModifiedSince !== undefined) params.CopySourceIfModifiedSince = c.ifModifiedSince;
-    if (c.ifUnmodifiedSince !== undefined) params.CopySourceIfUnmodifiedSince = c.ifUnmodifiedSince;
     const { data, headers } = await this.raw<{ CopyObjectResult?: { ETag?: string; LastModified?: Date } }>('copyObject', params, req.signal, {
       operation: 'copyObject',
       bucket: req.bucket,
@@ -426,22 +355,8 @@ export class IbmCosDriver implements Driver {
     if (headers['x-amz-version-id']) result.versionId = headers['x-amz-version-id'];
     if (headers['x-amz-copy-source-version-id']) result.sourceVersionId = headers['x-amz-copy-source-version-id'];
     if (data.CopyObjectResult?.LastModified) result.lastModified = data.CopyObjectResult.LastModified;
-    if (result.versionId === undefined && this.quirks.copyOmitsVersionId) {
-      const head = await this.headObject({ bucket: req.bucket, key: req.key, conditions: {}, signal: req.signal }).catch(() => undefined);
-      if (head?.versionId && head.etag === result.etag && (result.lastModified === undefined || Math.abs(head.lastModified.getTime() - result.lastModified.getTime()) < 1000)) {
-        result.versionId = head.versionId;
-      }
-    }
-    if (this.quirks.lockIgnoredOnCopyAndMultipart && (req.retention !== undefined || req.legalHold !== undefined)) {
-      await this.applyLock(req, result.versionId, { retention: req.retention, legalHold: req.legalHold });
-    }
-    return result;
-  }
-
-  private async applyLock(req: { bucket: string; key: string; signal: AbortSignal }, versionId: string | undefined, lock: { retention?: Retention; legalHold?: boolean }): Promise<void> {
-    const target = { bucket: req.bucket, key: req.key, signal: req.signal, ...(versionId !== undefined ? { versionId } : {}) };
-    if (lock.retention) await this.putObjectRetention({ ...target, retention: lock.retention });
-    if (lock.legalHold !== undefined) await this.putObjectLegalHold({ ...target, on: lock.legalHold });
+    // Ceph does not say which version the copy made, and ignores the copy's lock headers.
+    return settleCopy(this, this.quirks, req, result);
   }
 
   // ---------------------------------------------------------------- listing
@@ -452,76 +367,17 @@ export class IbmCosDriver implements Driver {
     if (req.delimiter !== undefined) params.Delimiter = req.delimiter;
     if (req.token !== undefined) params.ContinuationToken = req.token;
     if (req.startAfter !== undefined) params.StartAfter = req.startAfter;
-    type Out = {
-      Contents?: Array<{ Key?: string; Size?: number; ETag?: string; LastModified?: Date; StorageClass?: string }>;
-      CommonPrefixes?: Array<{ Prefix?: string }>;
-      IsTruncated?: boolean;
-      NextContinuationToken?: string;
-      EncodingType?: string;
-    };
-    const { data } = await this.raw<Out>('listObjectsV2', params, req.signal, { operation: 'listObjects', bucket: req.bucket });
-    const encoded = data.EncodingType === 'url';
-    const objects = (data.Contents ?? []).map((o): ObjectSummary => {
-      const s: ObjectSummary = { key: decodeS3Listed(o.Key ?? '', encoded), size: o.Size ?? 0, etag: quoteEtag(o.ETag), lastModified: o.LastModified ?? new Date(0) };
-      if (o.StorageClass) s.storageClass = o.StorageClass;
-      return s;
-    });
-    const page: { objects: ObjectSummary[]; commonPrefixes: string[]; nextToken?: string } = {
-      objects,
-      commonPrefixes: (data.CommonPrefixes ?? []).map((p) => decodeS3Listed(p.Prefix ?? '', encoded)),
-    };
-    if (data.IsTruncated && data.NextContinuationToken) page.nextToken = data.NextContinuationToken;
-    return page;
+    const { data } = await this.raw<Parameters<typeof s3ObjectsPage>[0]>('listObjectsV2', params, req.signal, { operation: 'listObjects', bucket: req.bucket });
+    return s3ObjectsPage(data);
   }
 
   async listObjectVersions(req: DriverListRequest): Promise<{ versions: VersionSummary[]; commonPrefixes: string[]; nextToken?: string }> {
     const params: Record<string, unknown> = { Bucket: req.bucket, MaxKeys: req.maxKeys, EncodingType: 'url' };
     if (req.prefix !== undefined) params.Prefix = req.prefix;
     if (req.delimiter !== undefined) params.Delimiter = req.delimiter;
-    if (req.token !== undefined) {
-      const parsed = JSON.parse(req.token) as { k?: string; v?: string };
-      if (parsed.k !== undefined) params.KeyMarker = parsed.k;
-      if (parsed.v !== undefined) params.VersionIdMarker = parsed.v;
-    }
-    type V = { Key?: string; VersionId?: string; IsLatest?: boolean; Size?: number; ETag?: string; LastModified?: Date; StorageClass?: string };
-    type Out = { Versions?: V[]; DeleteMarkers?: V[]; CommonPrefixes?: Array<{ Prefix?: string }>; IsTruncated?: boolean; NextKeyMarker?: string; NextVersionIdMarker?: string; EncodingType?: string };
-    const { data } = await this.raw<Out>('listObjectVersions', params, req.signal, { operation: 'listObjectVersions', bucket: req.bucket });
-    const encoded = data.EncodingType === 'url';
-    const versions: Array<VersionSummary & { order: number }> = [];
-    for (const v of data.Versions ?? []) {
-      const s: VersionSummary & { order: number } = {
-        key: decodeS3Listed(v.Key ?? '', encoded),
-        versionId: v.VersionId ?? 'null',
-        isLatest: v.IsLatest ?? false,
-        isDeleteMarker: false,
-        size: v.Size ?? 0,
-        etag: quoteEtag(v.ETag),
-        lastModified: v.LastModified ?? new Date(0),
-        order: versions.length,
-      };
-      if (v.StorageClass) s.storageClass = v.StorageClass;
-      versions.push(s);
-    }
-    for (const m of data.DeleteMarkers ?? []) {
-      versions.push({
-        key: decodeS3Listed(m.Key ?? '', encoded),
-        versionId: m.VersionId ?? 'null',
-        isLatest: m.IsLatest ?? false,
-        isDeleteMarker: true,
-        size: 0,
-        etag: '',
-        lastModified: m.LastModified ?? new Date(0),
-        order: versions.length,
-      });
-    }
-    // The SDK splits <Version> and <DeleteMarker> apart: restore S3's order.
-    versions.sort((a, b) => compareUtf8(a.key, b.key) || Number(b.isLatest) - Number(a.isLatest) || b.lastModified.getTime() - a.lastModified.getTime() || a.order - b.order);
-    const page: { versions: VersionSummary[]; commonPrefixes: string[]; nextToken?: string } = {
-      versions: versions.map(({ order: _order, ...v }) => v),
-      commonPrefixes: (data.CommonPrefixes ?? []).map((p) => decodeS3Listed(p.Prefix ?? '', encoded)),
-    };
-    if (data.IsTruncated) page.nextToken = JSON.stringify({ k: data.NextKeyMarker !== undefined ? decodeS3Listed(data.NextKeyMarker, encoded) : undefined, v: data.NextVersionIdMarker });
-    return page;
+    Object.assign(params, s3VersionMarkers(req.token));
+    const { data } = await this.raw<Parameters<typeof s3VersionsPage>[0]>('listObjectVersions', params, req.signal, { operation: 'listObjectVersions', bucket: req.bucket });
+    return s3VersionsPage(data);
   }
 
   // ---------------------------------------------------------------- multipart
@@ -529,14 +385,12 @@ export class IbmCosDriver implements Driver {
   async createMultipartUpload(req: ObjectRequest & ContentHeaders & { metadata: Metadata; retention?: Retention; legalHold?: boolean }): Promise<{ uploadId: string }> {
     const { data } = await this.raw<{ UploadId?: string }>(
       'createMultipartUpload',
-      { Bucket: req.bucket, Key: req.key, ...contentHeaders(req), ...metadataParams(req.metadata), ...lockParams(req.retention, req.legalHold) },
+      { Bucket: req.bucket, Key: req.key, ...s3ContentMembers(req), ...s3MetadataMember(req.metadata), ...s3LockMembers(req.retention, req.legalHold) },
       req.signal,
       { operation: 'createMultipartUpload', bucket: req.bucket, key: req.key },
     );
     if (!data.UploadId) throw mapS3ErrorCode('InternalError', 'CreateMultipartUpload answered without an UploadId', 200, { operation: 'createMultipartUpload', bucket: req.bucket, key: req.key }, { provider: 'ibm-cos' });
-    if (this.quirks.lockIgnoredOnCopyAndMultipart && (req.retention !== undefined || req.legalHold !== undefined)) {
-      this.pendingLocks.set(data.UploadId, { retention: req.retention, legalHold: req.legalHold });
-    }
+    this.pendingLocks.remember(data.UploadId, req);
     return { uploadId: data.UploadId };
   }
 
@@ -566,28 +420,17 @@ export class IbmCosDriver implements Driver {
       answer = await this.raw('completeMultipartUpload', params, req.signal, context);
     } catch (e) {
       // Ceph 16 answers an unknown upload id with 500 "This multipart completion is already in progress".
-      if (isStowageError(e, 'Transient') && /completion is already in progress/i.test(sdkErrorMessage(e))) {
-        const exists = await this.listParts({ ...req, maxParts: 1 }).then(
-          () => true,
-          (f: unknown) => !isStowageError(f, 'UploadNotFound'),
-        );
-        if (!exists) throw new UploadNotFoundError(req.bucket, req.key, req.uploadId, { provider: 'ibm-cos', cause: (e as Error).cause });
-      }
-      throw e;
+      throw await completionFailure(this, req, e, sdkErrorMessage(e));
     }
     // An empty <ETag/> (Ceph 16): the multipart ETag is computable from the parts.
     const etag = answer.data.ETag ? answer.data.ETag : multipartEtag(req.parts);
     const versionId = answer.data.VersionId ?? answer.headers['x-amz-version-id'];
-    const lock = this.pendingLocks.get(req.uploadId);
-    if (lock) {
-      this.pendingLocks.delete(req.uploadId);
-      await this.applyLock(req, versionId || undefined, lock);
-    }
-    return putResult(etag, versionId);
+    await this.pendingLocks.settle(this, req, versionId);
+    return s3PutResult(etag, versionId);
   }
 
   async abortMultipartUpload(req: UploadRequest): Promise<void> {
-    this.pendingLocks.delete(req.uploadId);
+    this.pendingLocks.take(req.uploadId);
     if (this.quirks.abortIgnoresMissingUpload) await this.listParts({ ...req, maxParts: 1 });
     await this.raw('abortMultipartUpload', { Bucket: req.bucket, Key: req.key, UploadId: req.uploadId }, req.signal, {
       operation: 'abortMultipartUpload',
@@ -600,38 +443,16 @@ export class IbmCosDriver implements Driver {
   async listParts(req: UploadRequest & { maxParts: number; token?: string }): Promise<{ parts: PartInfo[]; nextToken?: string }> {
     const params: Record<string, unknown> = { Bucket: req.bucket, Key: req.key, UploadId: req.uploadId, MaxParts: req.maxParts };
     if (req.token !== undefined) params.PartNumberMarker = Number(req.token);
-    type Out = { Parts?: Array<{ PartNumber?: number; ETag?: string; Size?: number; LastModified?: Date }>; IsTruncated?: boolean; NextPartNumberMarker?: number };
-    const { data } = await this.raw<Out>('listParts', params, req.signal, { operation: 'listParts', bucket: req.bucket, key: req.key, uploadId: req.uploadId });
-    const parts = (data.Parts ?? []).map((p): PartInfo => {
-      const part: PartInfo = { partNumber: p.PartNumber ?? 0, etag: quoteEtag(p.ETag) };
-      if (p.Size !== undefined) part.size = p.Size;
-      if (p.LastModified) part.lastModified = p.LastModified;
-      return part;
-    });
-    const page: { parts: PartInfo[]; nextToken?: string } = { parts };
-    if (data.IsTruncated && data.NextPartNumberMarker !== undefined) page.nextToken = String(data.NextPartNumberMarker);
-    return page;
+    const { data } = await this.raw<Parameters<typeof s3PartsPage>[0]>('listParts', params, req.signal, { operation: 'listParts', bucket: req.bucket, key: req.key, uploadId: req.uploadId });
+    return s3PartsPage(data);
   }
 
   async listMultipartUploads(req: BucketRequest & { prefix?: string; maxUploads: number; token?: string }): Promise<{ uploads: MultipartUpload[]; nextToken?: string }> {
     const params: Record<string, unknown> = { Bucket: req.bucket, MaxUploads: req.maxUploads, EncodingType: 'url' };
     if (req.prefix !== undefined) params.Prefix = req.prefix;
-    if (req.token !== undefined) {
-      const parsed = JSON.parse(req.token) as { k?: string; u?: string };
-      if (parsed.k !== undefined) params.KeyMarker = parsed.k;
-      if (parsed.u !== undefined) params.UploadIdMarker = parsed.u;
-    }
-    type Out = { Uploads?: Array<{ Key?: string; UploadId?: string; Initiated?: Date }>; IsTruncated?: boolean; NextKeyMarker?: string; NextUploadIdMarker?: string; EncodingType?: string };
-    const { data } = await this.raw<Out>('listMultipartUploads', params, req.signal, { operation: 'listMultipartUploads', bucket: req.bucket });
-    const encoded = data.EncodingType === 'url';
-    const uploads = (data.Uploads ?? []).map((u): MultipartUpload => {
-      const upload: MultipartUpload = { bucket: req.bucket, key: decodeS3Listed(u.Key ?? '', encoded), uploadId: u.UploadId ?? '' };
-      if (u.Initiated) upload.initiated = u.Initiated;
-      return upload;
-    });
-    const page: { uploads: MultipartUpload[]; nextToken?: string } = { uploads };
-    if (data.IsTruncated) page.nextToken = JSON.stringify({ k: data.NextKeyMarker !== undefined ? decodeS3Listed(data.NextKeyMarker, encoded) : undefined, u: data.NextUploadIdMarker });
-    return page;
+    Object.assign(params, s3UploadMarkers(req.token));
+    const { data } = await this.raw<Parameters<typeof s3UploadsPage>[1]>('listMultipartUploads', params, req.signal, { operation: 'listMultipartUploads', bucket: req.bucket });
+    return s3UploadsPage(req.bucket, data);
   }
 
   // ---------------------------------------------------------------- presign
@@ -655,7 +476,7 @@ export class IbmCosDriver implements Driver {
 
   async getBucketVersioning(req: BucketRequest): Promise<VersioningState> {
     const { data } = await this.raw<{ Status?: string }>('getBucketVersioning', { Bucket: req.bucket }, req.signal, { operation: 'getBucketVersioning', bucket: req.bucket });
-    return data.Status === 'Enabled' ? 'Enabled' : data.Status === 'Suspended' ? 'Suspended' : 'Unversioned';
+    return s3VersioningState(data.Status);
   }
 
   async putBucketVersioning(req: BucketRequest & { state: 'Enabled' | 'Suspended' }): Promise<void> {
@@ -664,34 +485,18 @@ export class IbmCosDriver implements Driver {
   }
 
   async getObjectLockConfiguration(req: BucketRequest): Promise<ObjectLockConfiguration> {
-    let data: { ObjectLockConfiguration?: { ObjectLockEnabled?: string; Rule?: { DefaultRetention?: { Mode?: string; Days?: number; Years?: number } } } };
+    let data: { ObjectLockConfiguration?: Parameters<typeof s3LockConfiguration>[0] };
     try {
       ({ data } = await this.raw('getObjectLockConfiguration', { Bucket: req.bucket }, req.signal, { operation: 'getObjectLockConfiguration', bucket: req.bucket }));
     } catch (e) {
-      const code = sdkErrorCode(e);
-      if (code === 'ObjectLockConfigurationNotFoundError' || code === 'ObjectLockConfigurationNotFound') {
-        if (this.quirks.lockConfigIgnoresMissingBucket) await this.headBucket(req);
-        return { enabled: false };
-      }
+      if (isS3LockConfigMissing(sdkErrorCode(e))) return noLockConfiguration(this, req, this.quirks);
       throw e;
     }
-    const config = data.ObjectLockConfiguration;
-    const result: ObjectLockConfiguration = { enabled: config?.ObjectLockEnabled === 'Enabled' };
-    const rule = config?.Rule?.DefaultRetention;
-    if (rule?.Mode === 'GOVERNANCE' || rule?.Mode === 'COMPLIANCE') {
-      const d: DefaultRetention = { mode: rule.Mode };
-      if (typeof rule.Days === 'number') d.days = rule.Days;
-      if (typeof rule.Years === 'number') d.years = rule.Years;
-      result.defaultRetention = d;
-    }
-    return result;
+    return s3LockConfiguration(data.ObjectLockConfiguration);
   }
 
   async putObjectLockConfiguration(req: BucketRequest & { defaultRetention?: DefaultRetention }): Promise<void> {
-    const r = req.defaultRetention;
-    const config: Record<string, unknown> = { ObjectLockEnabled: 'Enabled' };
-    if (r) config.Rule = { DefaultRetention: { Mode: r.mode, ...(r.days !== undefined ? { Days: r.days } : {}), ...(r.years !== undefined ? { Years: r.years } : {}) } };
-    await this.raw('putObjectLockConfiguration', { Bucket: req.bucket, ObjectLockConfiguration: config }, req.signal, { operation: 'putObjectLockConfiguration', bucket: req.bucket });
+    await this.raw('putObjectLockConfiguration', { Bucket: req.bucket, ObjectLockConfiguration: s3LockConfigurationMember(req.defaultRetention) }, req.signal, { operation: 'putObjectLockConfiguration', bucket: req.bucket });
   }
 
   async getObjectRetention(req: ObjectRequest & { versionId?: string }): Promise<Retention | undefined> {
@@ -704,11 +509,9 @@ export class IbmCosDriver implements Driver {
         key: req.key,
         versionId: req.versionId,
       });
-      const r = data.Retention;
-      if ((r?.Mode !== 'GOVERNANCE' && r?.Mode !== 'COMPLIANCE') || !r.RetainUntilDate) return undefined;
-      return { mode: r.Mode, retainUntil: r.RetainUntilDate };
+      return s3Retention(data.Retention);
     } catch (e) {
-      if (isNoRetention(e)) return undefined;
+      if (isS3NoRetention(sdkErrorCode(e), sdkErrorMessage(e))) return undefined;
       throw e;
     }
   }
@@ -736,7 +539,7 @@ export class IbmCosDriver implements Driver {
       });
       return data.LegalHold?.Status === 'ON';
     } catch (e) {
-      if (isNoRetention(e)) return false;
+      if (isS3NoRetention(sdkErrorCode(e), sdkErrorMessage(e))) return false;
       throw e;
     }
   }
@@ -756,48 +559,6 @@ interface LooseRequest {
   removeListener(event: string, listener: unknown): unknown;
   httpRequest: { body?: unknown; headers: Record<string, string> };
   service: { config: { signatureVersion?: string } };
-}
-
-/**
- * A Node stream as a web stream, with backpressure; cancelling it aborts the
- * SDK request (freeing the socket). Not `Readable.toWeb`: Node 20's adapter
- * throws from a late 'data' event after a cancel.
- */
-function toWebStream(stream: Readable, abort: () => void, mapError: (e: unknown) => unknown): ReadableStream<Uint8Array> {
-  let finished = false;
-  return new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        stream.on('data', (chunk: Buffer) => {
-          if (finished) return;
-          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-          if ((controller.desiredSize ?? 1) <= 0) stream.pause();
-        });
-        stream.once('end', () => {
-          if (finished) return;
-          finished = true;
-          controller.close();
-        });
-        stream.once('error', (e) => {
-          if (finished) return;
-          finished = true;
-          controller.error(mapError(e));
-        });
-      },
-      pull() {
-        stream.resume();
-      },
-      cancel() {
-        if (finished) return;
-        finished = true;
-        stream.removeAllListeners('data');
-        stream.on('error', () => {});
-        abort();
-        stream.destroy();
-      },
-    },
-    { highWaterMark: 4 },
-  );
 }
 
 /** Adds Content-MD5 of the built request document (the SDK's model does not mark these operations). */
@@ -843,45 +604,6 @@ async function sdkBody(body: DriverBody, contentLength: number | undefined): Pro
   };
 }
 
-function contentHeaders(req: ContentHeaders) {
-  const out: Record<string, string> = {};
-  if (req.contentType !== undefined) out.ContentType = req.contentType;
-  if (req.cacheControl !== undefined) out.CacheControl = req.cacheControl;
-  if (req.contentDisposition !== undefined) out.ContentDisposition = req.contentDisposition;
-  if (req.contentEncoding !== undefined) out.ContentEncoding = req.contentEncoding;
-  return out;
-}
-
-function metadataParams(metadata: Metadata): { Metadata?: Record<string, string> } {
-  return Object.keys(metadata).length > 0 ? { Metadata: { ...metadata } } : {};
-}
-
-function lockParams(retention: Retention | undefined, legalHold: boolean | undefined) {
-  const out: Record<string, unknown> = {};
-  if (retention) {
-    out.ObjectLockMode = retention.mode;
-    out.ObjectLockRetainUntilDate = retention.retainUntil;
-  }
-  if (legalHold !== undefined) out.ObjectLockLegalHoldStatus = legalHold ? 'ON' : 'OFF';
-  return out;
-}
-
-function conditionParams(c: ReadConditions) {
-  const out: Record<string, unknown> = {};
-  // `If-Match: *` on a read holds whenever there is an object (Ceph 16 answers it 412): not sent.
-  if (c.ifMatch !== undefined && c.ifMatch !== '*') out.IfMatch = c.ifMatch;
-  if (c.ifNoneMatch !== undefined) out.IfNoneMatch = c.ifNoneMatch;
-  if (c.ifModifiedSince !== undefined) out.IfModifiedSince = c.ifModifiedSince;
-  if (c.ifUnmodifiedSince !== undefined) out.IfUnmodifiedSince = c.ifUnmodifiedSince;
-  return out;
-}
-
-function putResult(etag: string | undefined, versionId: string | undefined): PutResult {
-  const result: PutResult = { etag: quoteEtag(etag) };
-  if (versionId) result.versionId = versionId;
-  return result;
-}
-
 /**
  * ObjectInfo from response headers. IBM's immutable-storage headers map onto
  * the portable lock fields where they mean the same: a retention expiration
@@ -910,9 +632,3 @@ export function objectInfo(bucket: string, key: string, h: Record<string, string
   return info;
 }
 
-/** "No retention / hold on this version" answers (see @stowage/s3 for which server says what). */
-function isNoRetention(e: unknown): boolean {
-  const code = sdkErrorCode(e);
-  if (code === 'NoSuchObjectLockConfiguration' || code === 'ObjectLockConfigurationNotFoundError') return true;
-  return code === 'InvalidRequest' && /object ?lock ?config|object lock not configured/i.test(sdkErrorMessage(e));
-}

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type * as http from 'node:http';
-import { InvalidArgumentError, registerSecret, S3_SERVER_PROFILE_NAMES, type CapabilityOverrides, type S3ServerProfile } from '@stowage/core';
+import { InvalidArgumentError, registerSecret, S3_SERVER_PROFILE_NAMES, type CapabilityOverrides, type S3ServerProfile, configString, configBoolean, configPort, configObject, configEndpointUrl } from '@stowage/core';
 import { CredentialProvider } from 'minio/dist/esm/CredentialProvider.mjs';
 import { Credentials } from 'minio/dist/esm/Credentials.mjs';
 import type { Encryption } from './encryption.js';
@@ -102,25 +102,14 @@ const KNOWN = new Set([
 
 /** Validates a config (a plain object, possibly from a URL: strings are coerced), registers its secrets and fills in defaults. */
 export function resolveConfig(input: MinioStoreConfig | Record<string, unknown> = {}): ResolvedMinioConfig {
-  if (input === null || typeof input !== 'object') throw new InvalidArgumentError('config', 'must be an object');
-  const c = input as Record<string, unknown>;
-  for (const name of Object.keys(c)) {
-    if (!KNOWN.has(name)) throw new InvalidArgumentError(`config.${name}`, `is not an @stowage/minio setting (known: ${[...KNOWN].join(', ')})`);
-  }
+  const c = configObject(input, '@stowage/minio', KNOWN);
 
-  let endPoint = optString(c, 'endPoint') ?? optString(c, 'host');
-  let port = optPort(c, 'port');
-  let useSSL = optBool(c, 'useSSL');
-  const endpoint = optString(c, 'endpoint');
+  let endPoint = configString(c, 'endPoint') ?? configString(c, 'host');
+  let port = configPort(c, 'port');
+  let useSSL = configBoolean(c, 'useSSL');
+  const endpoint = configString(c, 'endpoint');
   if (endpoint !== undefined) {
-    let url: URL;
-    try {
-      url = new URL(endpoint);
-    } catch {
-      throw new InvalidArgumentError('config.endpoint', 'must be an absolute http(s) URL, e.g. http://127.0.0.1:9000');
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError('config.endpoint', 'must be an http: or https: URL');
-    if (url.username || url.password) throw new InvalidArgumentError('config.endpoint', 'must not carry credentials (use accessKey / secretKey)');
+    const url = configEndpointUrl(endpoint, { example: 'http://127.0.0.1:9000', keys: 'accessKey / secretKey' });
     if (url.pathname !== '/' && url.pathname !== '') throw new InvalidArgumentError('config.endpoint', 'must not have a path (the MinIO client addresses buckets itself)');
     endPoint ??= url.hostname.replace(/^\[|\]$/g, '');
     port ??= url.port ? Number(url.port) : undefined;
@@ -130,7 +119,7 @@ export function resolveConfig(input: MinioStoreConfig | Record<string, unknown> 
   useSSL ??= true;
 
   let ca = c.ca as ResolvedMinioConfig['ca'];
-  const caFile = optString(c, 'caFile');
+  const caFile = configString(c, 'caFile');
   if (caFile !== undefined) {
     try {
       ca = readFileSync(caFile, 'utf8');
@@ -139,9 +128,9 @@ export function resolveConfig(input: MinioStoreConfig | Record<string, unknown> 
     }
   }
 
-  const accessKey = optString(c, 'accessKey') ?? optString(c, 'accessKeyId');
-  const secretKey = optString(c, 'secretKey') ?? optString(c, 'secretAccessKey');
-  const sessionToken = optString(c, 'sessionToken');
+  const accessKey = configString(c, 'accessKey') ?? configString(c, 'accessKeyId');
+  const secretKey = configString(c, 'secretKey') ?? configString(c, 'secretAccessKey');
+  const sessionToken = configString(c, 'sessionToken');
   if ((accessKey === undefined) !== (secretKey === undefined)) throw new InvalidArgumentError('config.secretKey', 'accessKey and secretKey go together');
   if (sessionToken !== undefined && accessKey === undefined) throw new InvalidArgumentError('config.sessionToken', 'needs accessKey and secretKey too');
   if (secretKey !== undefined) registerSecret(secretKey);
@@ -157,14 +146,14 @@ export function resolveConfig(input: MinioStoreConfig | Record<string, unknown> 
     credentialsProvider = provider as CredentialProvider;
   }
 
-  const serverProfile = (optString(c, 'serverProfile') ?? 'minio') as S3ServerProfile;
+  const serverProfile = (configString(c, 'serverProfile') ?? 'minio') as S3ServerProfile;
   if (!S3_SERVER_PROFILE_NAMES.includes(serverProfile)) throw new InvalidArgumentError('config.serverProfile', `must be one of ${S3_SERVER_PROFILE_NAMES.join(', ')}`);
 
   const agent = (c.agent ?? c.transportAgent) as http.Agent | undefined;
   if (agent !== undefined && (agent === null || typeof agent !== 'object' || typeof (agent as { destroy?: unknown }).destroy !== 'function')) {
     throw new InvalidArgumentError('config.agent', 'must be an http.Agent or https.Agent');
   }
-  const proxy = optString(c, 'proxy');
+  const proxy = configString(c, 'proxy');
   if (proxy !== undefined) {
     let url: URL | undefined;
     try {
@@ -191,17 +180,17 @@ export function resolveConfig(input: MinioStoreConfig | Record<string, unknown> 
     endPoint,
     port: port ?? (useSSL ? 443 : 80),
     useSSL,
-    region: optString(c, 'region'),
+    region: configString(c, 'region'),
     accessKey,
     secretKey,
     sessionToken,
     credentialsProvider,
     ca,
-    rejectUnauthorized: optBool(c, 'rejectUnauthorized') ?? true,
+    rejectUnauthorized: configBoolean(c, 'rejectUnauthorized') ?? true,
     agent,
     proxy,
     maxSockets,
-    pathStyle: optBool(c, 'pathStyle') ?? true,
+    pathStyle: configBoolean(c, 'pathStyle') ?? true,
     serverProfile,
     capabilities: capabilities as ResolvedMinioConfig['capabilities'],
     encryption,
@@ -234,29 +223,4 @@ class FunctionCredentialProvider extends CredentialProvider {
     })();
     return this.pending;
   }
-}
-
-function optString(c: Record<string, unknown>, name: string): string | undefined {
-  const v = c[name];
-  if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v === 'number') return String(v);
-  if (typeof v !== 'string') throw new InvalidArgumentError(`config.${name}`, 'must be a string');
-  return v;
-}
-
-function optBool(c: Record<string, unknown>, name: string): boolean | undefined {
-  const v = c[name];
-  if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v === 'boolean') return v;
-  if (v === 'true' || v === '1' || v === 1) return true;
-  if (v === 'false' || v === '0' || v === 0) return false;
-  throw new InvalidArgumentError(`config.${name}`, 'must be true or false');
-}
-
-function optPort(c: Record<string, unknown>, name: string): number | undefined {
-  const v = c[name];
-  if (v === undefined || v === null || v === '') return undefined;
-  const n = typeof v === 'string' ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError(`config.${name}`, 'must be a port number');
-  return n;
 }

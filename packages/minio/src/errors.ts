@@ -4,6 +4,7 @@ import {
   InvalidArgumentError,
   isStowageError,
   mapS3ErrorCode,
+  networkErrorCode,
   ProviderError,
   s3StatusCode,
   TimeoutError,
@@ -18,7 +19,6 @@ import { parseXml, text } from './xml.js';
 export type { S3ErrorContext as ErrorContext };
 
 const PROVIDER = 'minio';
-const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET', 'ERR_STREAM_PREMATURE_CLOSE']);
 /** The MinIO client's argument checks (thrown before any request): their class names. */
 const CLIENT_ARGUMENT_ERRORS: Record<string, string> = {
   InvalidBucketNameError: 'bucket',
@@ -120,18 +120,8 @@ export async function mapMinioError(e: unknown, context: S3ErrorContext, call?: 
   }
   const field = CLIENT_ARGUMENT_ERRORS[name];
   if (field !== undefined) return new InvalidArgumentError(field, `the MinIO client refused ${context.operation}: ${err.message}`, { provider: PROVIDER, cause: e });
-  const netCode = networkCode(e);
+  const netCode = networkErrorCode(e);
   if (netCode !== undefined) return new TransientError(`Network failure (${netCode}) during ${context.operation}: ${err.message ?? ''}`.trim(), { provider: PROVIDER, cause: e });
   if (name === 'TimeoutError' || /timed? ?out/i.test(err.message ?? '')) return new TimeoutError(`${context.operation} timed out: ${err.message ?? ''}`, { provider: PROVIDER, cause: e });
   return new ProviderError(`Unexpected failure of ${context.operation}: ${err.message ?? String(e)}`, { provider: PROVIDER, cause: e });
-}
-
-function networkCode(e: unknown): string | undefined {
-  for (let cur: unknown = e, depth = 0; cur && typeof cur === 'object' && depth < 5; cur = (cur as { cause?: unknown }).cause, depth++) {
-    const code = (cur as { code?: unknown }).code;
-    if (typeof code === 'string' && NETWORK.has(code)) return code;
-    const msg = (cur as { message?: unknown }).message;
-    if (typeof msg === 'string' && /socket hang up|other side closed|ECONNRESET|ECONNREFUSED/i.test(msg)) return 'ECONNRESET';
-  }
-  return undefined;
 }

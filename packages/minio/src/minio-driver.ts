@@ -2,24 +2,32 @@ import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import {
-  AlreadyExistsError,
   NotSupportedError,
   BucketNotFoundError,
   collectStream,
+  completionFailure,
   decodeS3Listed,
   encodeCopySourceKey,
+  headNotFoundCause,
+  isS3LockConfigMissing,
+  isS3NoRetention,
+  noLockConfiguration,
   multipartEtag,
-  ObjectNotFoundError,
+  nodeReadableToWeb,
+  PendingUploadLocks,
+  phantomObjectError,
   quoteEtag,
+  refuseOwnedBucket,
+  settleCopy,
+  s3DeleteManyResults,
+  s3UploadMarkers,
+  s3VersionMarkers,
   S3_SERVER_QUIRKS,
-  VersionNotFoundError,
+  type S3DeleteAnswer,
   type S3ServerQuirks,
   compareUtf8,
-  isStowageError,
-  mapS3ErrorCode,
   parseContentRange,
   rangeHeader,
-  UploadNotFoundError,
   type BodyChecksum,
   type BucketInfo,
   type BucketRequest,
@@ -58,8 +66,6 @@ import { minioCapabilities, type MinioCapabilities } from './profiles.js';
 import { AbortableTransport, type CallContext } from './transport.js';
 import { list, parseXml, text, uriEscape, xmlEscape } from './xml.js';
 
-/** At most this many batch-delete refusals are re-asked one by one (see deleteObjects). */
-const RECHECK_LIMIT = 100;
 /** Every status: the adapter's own requests read errors themselves (the client keeps no status). */
 const ANY_STATUS = Array.from({ length: 500 }, (_, i) => i + 100);
 
@@ -84,7 +90,7 @@ interface Shared {
   capabilities: MinioCapabilities;
   quirks: S3ServerQuirks;
   /** Retention / legal hold to set once an upload completes, on servers that ignore them at its creation. */
-  pendingLocks: Map<string, { retention?: Retention; legalHold?: boolean }>;
+  pendingLocks: PendingUploadLocks;
   closed: boolean;
 }
 
@@ -140,7 +146,7 @@ export class MinioDriver implements Driver {
       // they carry Content-MD5 or an x-amz-checksum-* for the server to verify instead.
       client.enableSHA256 = false;
       const capabilities = minioCapabilities(resolved.serverProfile, { useSSL: resolved.useSSL, overrides: resolved.capabilities });
-      this.shared = { client, transport, config: resolved, capabilities, quirks: S3_SERVER_QUIRKS[resolved.serverProfile], pendingLocks: new Map(), closed: false };
+      this.shared = { client, transport, config: resolved, capabilities, quirks: S3_SERVER_QUIRKS[resolved.serverProfile], pendingLocks: new PendingUploadLocks(S3_SERVER_QUIRKS[resolved.serverProfile].lockIgnoredOnCopyAndMultipart), closed: false };
       this.encryption = checkEncryption(resolved.encryption);
       const feature = this.encryption?.type === 'SSE-C' ? 'sseC' : this.encryption ? 'sseKms' : undefined;
       if (feature && !capabilities.minio[feature]) {
@@ -234,17 +240,8 @@ export class MinioDriver implements Driver {
 
   async createBucket(req: { bucket: string; region?: string; objectLock?: boolean; signal: AbortSignal }): Promise<void> {
     const client = this.shared.client;
-    if (this.quirks.createIgnoresExistingBucket) {
-      // Ceph answers 200 to re-creating a bucket you own: ask first.
-      const exists = await this.headBucket(req).then(
-        () => true,
-        (e: unknown) => {
-          if (isStowageError(e, 'BucketNotFound') || isStowageError(e, 'AccessDenied')) return false;
-          throw e;
-        },
-      );
-      if (exists) throw new AlreadyExistsError(`Bucket already exists: ${req.bucket} (you own it)`, { provider: this.provider, statusCode: 409 });
-    }
+    // Ceph answers 200 to re-creating a bucket you own: ask first.
+    if (this.quirks.createIgnoresExistingBucket) await refuseOwnedBucket(this, req);
     await this.run(req.signal, { operation: 'createBucket', bucket: req.bucket }, async () => {
       if (req.region !== undefined && client.region !== undefined && req.region !== client.region) {
         // The client refuses a region other than its own ("Configured region us-east-1,
@@ -316,7 +313,7 @@ export class MinioDriver implements Driver {
     );
     if (this.quirks.phantomObjectsWithoutEtag && !res.headers.etag) {
       res.destroy();
-      throw this.phantom(req);
+      throw phantomObjectError(this.provider, req);
     }
     const range = res.statusCode === 206 ? parseContentRange(one(res.headers, 'content-range')) : undefined;
     const size = range?.total ?? Number(one(res.headers, 'content-length') ?? 0);
@@ -336,34 +333,13 @@ export class MinioDriver implements Driver {
       res = await this.run(req.signal, context, () => this.send({ method: 'HEAD', bucket: req.bucket, key: req.key, query: query([['versionId', req.versionId]]), headers }));
     } catch (e) {
       // A HEAD's 404 has no body; MinIO names the code in a header, Ceph does not: ask which.
-      if (errorCode(e) === 'NotFound') {
-        const bucketMissing = await this.headBucket({ bucket: req.bucket, signal: req.signal }).then(
-          () => false,
-          (f: unknown) => isStowageError(f, 'BucketNotFound'),
-        );
-        if (bucketMissing) throw new BucketNotFoundError(req.bucket, { provider: this.provider, statusCode: 404, cause: (e as Error).cause });
-      }
-      throw e;
+      throw errorCode(e) === 'NotFound' ? await headNotFoundCause(this, req, e) : e;
     }
     res.resume();
-    if (this.quirks.phantomObjectsWithoutEtag && !res.headers.etag) throw this.phantom(req);
+    if (this.quirks.phantomObjectsWithoutEtag && !res.headers.etag) throw phantomObjectError(this.provider, req);
     const info = objectInfo(req.bucket, req.key, res.headers, Number(one(res.headers, 'content-length') ?? 0));
     if (info.versionId === undefined && req.versionId !== undefined) info.versionId = req.versionId;
     return info;
-  }
-
-  /** Ceph 16's ETag-less 200 for a key that only saw multipart activity: no object there. */
-  private phantom(req: { bucket: string; key: string; versionId?: string }) {
-    return req.versionId !== undefined
-      ? new VersionNotFoundError(req.bucket, req.key, req.versionId, { provider: this.provider, statusCode: 404 })
-      : new ObjectNotFoundError(req.bucket, req.key, { provider: this.provider, statusCode: 404 });
-  }
-
-  /** Sets a retention and / or legal hold on a version the server made without them. */
-  private async applyLock(req: { bucket: string; key: string; signal: AbortSignal }, versionId: string | undefined, lock: { retention?: Retention; legalHold?: boolean }): Promise<void> {
-    const target = { bucket: req.bucket, key: req.key, signal: req.signal, ...(versionId !== undefined ? { versionId } : {}) };
-    if (lock.retention) await this.putObjectRetention({ ...target, retention: lock.retention });
-    if (lock.legalHold !== undefined) await this.putObjectLegalHold({ ...target, on: lock.legalHold });
   }
 
   async deleteObject(req: ObjectRequest & { versionId?: string; bypassGovernanceRetention?: boolean }): Promise<DeleteResult> {
@@ -400,63 +376,14 @@ export class MinioDriver implements Driver {
       this.sendText({ method: 'POST', bucket: req.bucket, query: 'delete', headers, body: payload }),
     );
     const doc = parseXml(body).DeleteResult;
-    type Answer = { deleted: true; deleteMarker?: boolean; deleteMarkerVersionId?: string } | { deleted: false; code: string; message: string };
-    const answers: Array<{ key: string; versionId: string | undefined; answer: Answer; used: boolean }> = [];
+    const answers: S3DeleteAnswer[] = [];
     for (const d of list(doc, 'Deleted')) {
-      const answer: Answer = { deleted: true };
-      if (text(d, 'DeleteMarker') === 'true') answer.deleteMarker = true;
-      const marker = text(d, 'DeleteMarkerVersionId');
-      if (marker) answer.deleteMarkerVersionId = marker;
-      answers.push({ key: text(d, 'Key') ?? '', versionId: text(d, 'VersionId') || undefined, answer, used: false });
+      answers.push({ key: text(d, 'Key'), versionId: text(d, 'VersionId'), deleted: true, deleteMarker: text(d, 'DeleteMarker') === 'true', deleteMarkerVersionId: text(d, 'DeleteMarkerVersionId') });
     }
-    for (const e of list(doc, 'Error')) {
-      const code = text(e, 'Code') || 'InternalError';
-      const message = text(e, 'Message') ?? '';
-      // Ceph repeats the code as the message ("AccessDenied"): that says nothing more.
-      answers.push({ key: text(e, 'Key') ?? '', versionId: text(e, 'VersionId') || undefined, answer: { deleted: false, code, message: message !== code ? message : '' }, used: false });
-    }
-    const take = (key: string, versionId: string | undefined): Answer | undefined => {
-      const found =
-        answers.find((a) => !a.used && a.key === key && a.versionId === versionId) ??
-        // Some servers echo a version id we did not send, or drop one we did.
-        answers.find((a) => !a.used && a.key === key) ??
-        // MinIO answers the same key twice in a batch with one <Deleted><Key>… and one empty <Deleted/>.
-        answers.find((a) => !a.used && a.key === '' && a.answer.deleted);
-      if (found) found.used = true;
-      return found?.answer;
-    };
-    const results = req.entries.map((entry): DeleteManyResult => {
-      const answer = take(entry.key, entry.versionId);
-      const base = entry.versionId !== undefined ? { key: entry.key, versionId: entry.versionId } : { key: entry.key };
-      const context: ErrorContext = { operation: 'deleteObjects', bucket: req.bucket, key: entry.key, versionId: entry.versionId };
-      if (answer === undefined) {
-        return { ...base, deleted: false, error: mapS3ErrorCode('InternalError', 'The server did not report on this key', undefined, context, { provider: this.provider }) };
-      }
-      if (answer.deleted) {
-        const r: DeleteManyResult = { ...base, deleted: true };
-        if (answer.deleteMarker) r.deleteMarker = true;
-        if (answer.deleteMarkerVersionId) r.deleteMarkerVersionId = answer.deleteMarkerVersionId;
-        return r;
-      }
-      return { ...base, deleted: false, error: mapS3ErrorCode(answer.code, answer.message, undefined, context, { provider: this.provider }) };
-    });
-    // Ceph RGW 16 reports a locked version in a batch as a bare AccessDenied (no
-    // message), which a bucket policy could also cause. A single DeleteObject of
-    // that version says which ("forbidden by object lock"): ask, for a bounded few.
-    let asked = 0;
-    for (let i = 0; i < results.length && asked < RECHECK_LIMIT; i++) {
-      const r = results[i]!;
-      if (r.deleted || r.versionId === undefined || r.error.code !== 'AccessDenied' || errorMessage(r.error) !== '') continue;
-      asked++;
-      try {
-        const single = await this.deleteObject({ bucket: req.bucket, key: r.key, versionId: r.versionId, bypassGovernanceRetention: req.bypassGovernanceRetention, signal: req.signal });
-        results[i] = { key: r.key, versionId: r.versionId, deleted: true, ...(single.deleteMarker ? { deleteMarker: true } : {}) };
-      } catch (e) {
-        if (isStowageError(e, 'Aborted')) throw e;
-        if (isStowageError(e)) results[i] = { key: r.key, versionId: r.versionId, deleted: false, error: e };
-      }
-    }
-    return results;
+    for (const e of list(doc, 'Error')) answers.push({ key: text(e, 'Key'), versionId: text(e, 'VersionId'), deleted: false, code: text(e, 'Code'), message: text(e, 'Message') });
+    return s3DeleteManyResults(req.bucket, req.entries, answers, this.provider, (entry) =>
+      this.deleteObject({ bucket: req.bucket, ...entry, bypassGovernanceRetention: req.bypassGovernanceRetention, signal: req.signal }),
+    );
   }
 
   async copyObject(req: DriverCopyRequest): Promise<CopyResult> {
@@ -498,18 +425,8 @@ export class MinioDriver implements Driver {
     if (versionId) result.versionId = versionId;
     const sourceVersionId = one(res.headers, 'x-amz-copy-source-version-id');
     if (sourceVersionId) result.sourceVersionId = sourceVersionId;
-    if (result.versionId === undefined && this.quirks.copyOmitsVersionId) {
-      // Ceph does not say which version the copy made: HEAD it, and take the id only when
-      // the HEAD shows this very copy (same ETag and time), not a later write.
-      const head = await this.headObject({ bucket: req.bucket, key: req.key, conditions: {}, signal: req.signal }).catch(() => undefined);
-      if (head?.versionId && head.etag === result.etag && (result.lastModified === undefined || Math.abs(head.lastModified.getTime() - result.lastModified.getTime()) < 1000)) {
-        result.versionId = head.versionId;
-      }
-    }
-    if (this.quirks.lockIgnoredOnCopyAndMultipart && (req.retention !== undefined || req.legalHold !== undefined)) {
-      await this.applyLock(req, result.versionId, { retention: req.retention, legalHold: req.legalHold });
-    }
-    return result;
+    // Ceph does not say which version the copy made, and ignores the copy's lock headers.
+    return settleCopy(this, this.quirks, req, result);
   }
 
   // ---------------------------------------------------------------- listing
@@ -556,13 +473,7 @@ export class MinioDriver implements Driver {
    * delete markers; S3's order — key, then newest first — is kept here).
    */
   async listObjectVersions(req: DriverListRequest): Promise<{ versions: VersionSummary[]; commonPrefixes: string[]; nextToken?: string }> {
-    let keyMarker: string | undefined;
-    let versionIdMarker: string | undefined;
-    if (req.token !== undefined) {
-      const parsed = JSON.parse(req.token) as { k?: string; v?: string };
-      keyMarker = parsed.k;
-      versionIdMarker = parsed.v;
-    }
+    const { KeyMarker: keyMarker, VersionIdMarker: versionIdMarker } = s3VersionMarkers(req.token);
     const q = query([
       ['versions', ''],
       ['encoding-type', 'url'],
@@ -620,9 +531,7 @@ export class MinioDriver implements Driver {
     const uploadId = await this.run(req.signal, { operation: 'createMultipartUpload', bucket: req.bucket, key: req.key }, () =>
       this.shared.client.initiateNewMultipartUpload(req.bucket, req.key, headers),
     );
-    if (this.quirks.lockIgnoredOnCopyAndMultipart && (req.retention !== undefined || req.legalHold !== undefined)) {
-      this.shared.pendingLocks.set(String(uploadId), { retention: req.retention, legalHold: req.legalHold });
-    }
+    this.shared.pendingLocks.remember(String(uploadId), req);
     return { uploadId: String(uploadId) };
   }
 
@@ -678,14 +587,7 @@ export class MinioDriver implements Driver {
     } catch (e) {
       // Ceph RGW 16 answers an upload id it does not know with 500 "This multipart
       // completion is already in progress": ask whether the upload exists.
-      if (isStowageError(e, 'Transient') && /completion is already in progress/i.test(errorMessage(e))) {
-        const exists = await this.listParts({ ...req, maxParts: 1, signal: req.signal }).then(
-          () => true,
-          (f: unknown) => !isStowageError(f, 'UploadNotFound'),
-        );
-        if (!exists) throw new UploadNotFoundError(req.bucket, req.key, req.uploadId, { provider: this.provider, cause: (e as Error).cause });
-      }
-      throw e;
+      throw await completionFailure(this, req, e, errorMessage(e));
     }
     const doc = parseXml(answer.body).CompleteMultipartUploadResult;
     // Ceph RGW 16 answers with an empty <ETag/>: compute S3's multipart ETag.
@@ -693,16 +595,12 @@ export class MinioDriver implements Driver {
     const result: PutResult = { etag: quoteEtag(etag) };
     const versionId = one(answer.res.headers, 'x-amz-version-id');
     if (versionId) result.versionId = versionId;
-    const lock = this.shared.pendingLocks.get(req.uploadId);
-    if (lock) {
-      this.shared.pendingLocks.delete(req.uploadId);
-      await this.applyLock(req, result.versionId, lock);
-    }
+    await this.shared.pendingLocks.settle(this, req, result.versionId);
     return result;
   }
 
   async abortMultipartUpload(req: UploadRequest): Promise<void> {
-    this.shared.pendingLocks.delete(req.uploadId);
+    this.shared.pendingLocks.take(req.uploadId);
     // MinIO answers 204 to aborting an upload it does not know: ask first (throws UploadNotFound).
     if (this.quirks.abortIgnoresMissingUpload) await this.listParts({ ...req, maxParts: 1 });
     await this.run(req.signal, { operation: 'abortMultipartUpload', bucket: req.bucket, key: req.key, uploadId: req.uploadId }, () =>
@@ -738,13 +636,7 @@ export class MinioDriver implements Driver {
 
   /** ListMultipartUploads, one page of the asked size (the client's query always asks for 1000). */
   async listMultipartUploads(req: BucketRequest & { prefix?: string; maxUploads: number; token?: string }): Promise<{ uploads: MultipartUpload[]; nextToken?: string }> {
-    let keyMarker: string | undefined;
-    let uploadIdMarker: string | undefined;
-    if (req.token !== undefined) {
-      const parsed = JSON.parse(req.token) as { k?: string; u?: string };
-      keyMarker = parsed.k;
-      uploadIdMarker = parsed.u;
-    }
+    const { KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker } = s3UploadMarkers(req.token);
     const q = query([
       ['uploads', ''],
       ['encoding-type', 'url'],
@@ -804,12 +696,8 @@ export class MinioDriver implements Driver {
     try {
       info = await this.run(req.signal, { operation: 'getObjectLockConfiguration', bucket: req.bucket }, () => this.shared.client.getObjectLockConfig(req.bucket) as unknown as Promise<ObjectLockInfo>);
     } catch (e) {
-      const code = errorCode(e);
-      if (code === 'ObjectLockConfigurationNotFoundError' || code === 'ObjectLockConfigurationNotFound') {
-        // MinIO answers so for a missing bucket too: then say that.
-        if (this.quirks.lockConfigIgnoresMissingBucket) await this.headBucket(req);
-        return { enabled: false };
-      }
+      // MinIO answers so for a missing bucket too: then say that.
+      if (isS3LockConfigMissing(errorCode(e))) return noLockConfiguration(this, req, this.quirks);
       throw e;
     }
     const i = info as { objectLockEnabled?: string; mode?: string; unit?: string; validity?: number | string };
@@ -847,7 +735,7 @@ export class MinioDriver implements Driver {
         this.shared.client.getObjectRetention(req.bucket, req.key, req.versionId !== undefined ? { versionId: uriEscape(req.versionId) } : undefined),
       );
     } catch (e) {
-      if (isNoRetention(e)) return undefined;
+      if (isS3NoRetention(errorCode(e), errorMessage(e))) return undefined;
       throw e;
     }
     if (!out?.mode || !out.retainUntilDate) return undefined;
@@ -874,7 +762,7 @@ export class MinioDriver implements Driver {
       const status = typeof out === 'string' ? out : (out as { Status?: string } | undefined)?.Status;
       return status === LEGAL_HOLD_STATUS.ENABLED;
     } catch (e) {
-      if (isNoRetention(e)) return false;
+      if (isS3NoRetention(errorCode(e), errorMessage(e))) return false;
       throw e;
     }
   }
@@ -939,42 +827,7 @@ function toBody(body: DriverBody, contentLength: number | undefined): { body: Bu
 
 /** A response body as a web stream; cancelling it destroys the response (and its socket). */
 export function webStream(res: IncomingMessage): ReadableStream<Uint8Array> {
-  let done = false;
-  return new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        res.on('data', (chunk: Buffer) => {
-          if (done) return;
-          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-          if ((controller.desiredSize ?? 0) <= 0) res.pause();
-        });
-        res.once('end', () => {
-          if (done) return;
-          done = true;
-          controller.close();
-        });
-        res.once('error', (e) => {
-          if (done) return;
-          done = true;
-          controller.error(e);
-        });
-        res.once('close', () => {
-          if (done) return;
-          done = true;
-          controller.error(Object.assign(new Error('The connection closed before the body ended'), { code: 'ECONNRESET' }));
-        });
-        res.pause();
-      },
-      pull() {
-        res.resume();
-      },
-      cancel() {
-        done = true;
-        res.destroy();
-      },
-    },
-    { highWaterMark: 256 * 1024, size: (chunk) => chunk.byteLength },
-  );
+  return nodeReadableToWeb(res, { closeBeforeEndIsError: true });
 }
 
 function contentHeaders(req: ContentHeaders): Record<string, string> {
@@ -1059,16 +912,4 @@ export function objectInfo(bucket: string, key: string, h: IncomingHttpHeaders, 
   const encryption = encryptionFromHeaders(h);
   if (encryption) info.encryption = encryption;
   return info;
-}
-
-/**
- * "This version has no retention / legal hold": MinIO answers
- * NoSuchObjectLockConfiguration; on a bucket without object lock, MinIO
- * ("Bucket is missing ObjectLockConfiguration") and Ceph ("bucket object lock
- * not configured") answer InvalidRequest — no lock, so no retention.
- */
-function isNoRetention(e: unknown): boolean {
-  const code = errorCode(e);
-  if (code === 'NoSuchObjectLockConfiguration' || code === 'ObjectLockConfigurationNotFoundError') return true;
-  return code === 'InvalidRequest' && /object ?lock ?config|object lock not configured/i.test(errorMessage(e));
 }

@@ -1,11 +1,15 @@
-import type { CapabilityOverrides } from '@stowage/core';
-import { InvalidArgumentError, registerSecret } from '@stowage/core';
+import type { CapabilityOverrides, S3ServerProfile } from '@stowage/core';
+import { InvalidArgumentError, registerSecret, S3_SERVER_PROFILE_NAMES, configString, configBoolean, configObject, configEndpoint, configEndpointUrl } from '@stowage/core';
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
 
-/** Which server the driver talks to; selects capability refinements (see server-profiles.ts). */
-export type ServerProfile = 'aws' | 'ceph-rgw' | 'minio' | 'generic';
+/**
+ * Which server the driver talks to: one of core's S3 server profiles
+ * (S3_SERVER_PROFILES for the capabilities, S3_SERVER_QUIRKS for the answers
+ * the driver corrects), shared by every S3-family adapter.
+ */
+export type ServerProfile = S3ServerProfile;
 
-export const SERVER_PROFILES: readonly ServerProfile[] = ['aws', 'ceph-rgw', 'minio', 'generic'];
+export const SERVER_PROFILES: readonly ServerProfile[] = S3_SERVER_PROFILE_NAMES;
 
 export type ChecksumMode = 'WHEN_SUPPORTED' | 'WHEN_REQUIRED';
 
@@ -109,32 +113,12 @@ const KNOWN = new Set([
  * in the defaults.
  */
 export function resolveConfig(input: S3StoreConfig | Record<string, unknown> = {}): ResolvedS3Config {
-  if (input === null || typeof input !== 'object') throw new InvalidArgumentError('config', 'must be an object');
-  const c = input as Record<string, unknown>;
-  for (const name of Object.keys(c)) {
-    if (!KNOWN.has(name)) throw new InvalidArgumentError(`config.${name}`, `is not an @stowage/s3 setting (known: ${[...KNOWN].join(', ')})`);
-  }
+  const c = configObject(input, '@stowage/s3', KNOWN);
+  const endpoint = configEndpoint(c);
+  const url = endpoint !== undefined ? configEndpointUrl(endpoint, { example: 'http://127.0.0.1:9000', keys: 'accessKeyId / secretAccessKey' }) : undefined;
+  const isAws = url === undefined || /(^|\.)amazonaws\.com(\.cn)?$/i.test(url.hostname);
 
-  let endpoint = optString(c, 'endpoint');
-  const host = optString(c, 'host');
-  if (endpoint === undefined && host !== undefined) {
-    const useSSL = optBool(c, 'useSSL') ?? true;
-    const port = optNumber(c, 'port');
-    endpoint = `${useSSL ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}${port !== undefined ? `:${port}` : ''}`;
-  }
-  if (endpoint !== undefined) {
-    let url: URL;
-    try {
-      url = new URL(endpoint);
-    } catch {
-      throw new InvalidArgumentError('config.endpoint', 'must be an absolute http(s) URL, e.g. http://127.0.0.1:9000');
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError('config.endpoint', 'must be an http: or https: URL');
-    if (url.username || url.password) throw new InvalidArgumentError('config.endpoint', 'must not carry credentials (use accessKeyId / secretAccessKey)');
-  }
-  const isAws = endpoint === undefined || /(^|\.)amazonaws\.com(\.cn)?$/i.test(new URL(endpoint).hostname);
-
-  const serverProfile = (optString(c, 'serverProfile') ?? (isAws ? 'aws' : 'generic')) as ServerProfile;
+  const serverProfile = (configString(c, 'serverProfile') ?? (isAws ? 'aws' : 'generic')) as ServerProfile;
   if (!SERVER_PROFILES.includes(serverProfile)) throw new InvalidArgumentError('config.serverProfile', `must be one of ${SERVER_PROFILES.join(', ')}`);
   const nativeAws = serverProfile === 'aws';
 
@@ -157,9 +141,9 @@ export function resolveConfig(input: S3StoreConfig | Record<string, unknown> = {
     throw new InvalidArgumentError('config.sessionToken', 'needs accessKeyId and secretAccessKey too');
   }
 
-  const requestPayer = optString(c, 'requestPayer');
+  const requestPayer = configString(c, 'requestPayer');
   if (requestPayer !== undefined && requestPayer !== 'requester') throw new InvalidArgumentError('config.requestPayer', 'must be "requester"');
-  const expectedBucketOwner = optString(c, 'expectedBucketOwner');
+  const expectedBucketOwner = configString(c, 'expectedBucketOwner');
   const callOptions: S3CallOptions = {};
   if (expectedBucketOwner !== undefined) callOptions.expectedBucketOwner = expectedBucketOwner;
   if (requestPayer !== undefined) callOptions.requestPayer = 'requester';
@@ -173,16 +157,16 @@ export function resolveConfig(input: S3StoreConfig | Record<string, unknown> = {
 
   return {
     endpoint,
-    region: optString(c, 'region') ?? (endpoint !== undefined && !isAws ? 'us-east-1' : undefined),
-    forcePathStyle: optBool(c, 'forcePathStyle') ?? !isAws,
+    region: configString(c, 'region') ?? (endpoint !== undefined && !isAws ? 'us-east-1' : undefined),
+    forcePathStyle: configBoolean(c, 'forcePathStyle') ?? !isAws,
     credentials,
-    profile: optString(c, 'profile'),
+    profile: configString(c, 'profile'),
     serverProfile,
     capabilities: capabilities as CapabilityOverrides | undefined,
     requestChecksumCalculation,
     responseChecksumValidation,
-    contentMd5: optBool(c, 'contentMd5') ?? !nativeAws,
-    disableHostPrefix: optBool(c, 'disableHostPrefix') ?? !isAws,
+    contentMd5: configBoolean(c, 'contentMd5') ?? !nativeAws,
+    disableHostPrefix: configBoolean(c, 'disableHostPrefix') ?? !isAws,
     callOptions,
     clientConfig: (clientConfig ?? {}) as ResolvedS3Config['clientConfig'],
   };
@@ -201,33 +185,8 @@ function staticCredentials(accessKeyId: unknown, secretAccessKey: unknown, sessi
   return sessionToken === undefined ? { accessKeyId, secretAccessKey } : { accessKeyId, secretAccessKey, sessionToken: sessionToken as string };
 }
 
-function optString(c: Record<string, unknown>, name: string): string | undefined {
-  const v = c[name];
-  if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v === 'number') return String(v);
-  if (typeof v !== 'string') throw new InvalidArgumentError(`config.${name}`, 'must be a string');
-  return v;
-}
-
-function optBool(c: Record<string, unknown>, name: string): boolean | undefined {
-  const v = c[name];
-  if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v === 'boolean') return v;
-  if (v === 'true' || v === '1' || v === 1) return true;
-  if (v === 'false' || v === '0' || v === 0) return false;
-  throw new InvalidArgumentError(`config.${name}`, 'must be true or false');
-}
-
-function optNumber(c: Record<string, unknown>, name: string): number | undefined {
-  const v = c[name];
-  if (v === undefined || v === null || v === '') return undefined;
-  const n = typeof v === 'string' ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError(`config.${name}`, 'must be a port number');
-  return n;
-}
-
 function optChecksumMode(c: Record<string, unknown>, name: string): ChecksumMode | undefined {
-  const v = optString(c, name);
+  const v = configString(c, name);
   if (v === undefined) return undefined;
   const upper = v.toUpperCase();
   if (upper !== 'WHEN_SUPPORTED' && upper !== 'WHEN_REQUIRED') throw new InvalidArgumentError(`config.${name}`, 'must be WHEN_SUPPORTED or WHEN_REQUIRED');

@@ -1,40 +1,23 @@
 import {
   AbortedError,
-  AccessDeniedError,
-  AlreadyExistsError,
-  BucketNotEmptyError,
-  BucketNotFoundError,
-  IntegrityError,
-  InvalidArgumentError,
-  InvalidRangeError,
   isStowageError,
-  NotModifiedError,
-  NotSupportedError,
-  ObjectLockedError,
-  ObjectNotFoundError,
-  PreconditionFailedError,
-  ProviderError,
-  ThrottledError,
+  mapS3ErrorCode,
+  networkErrorCode,
+  s3StatusCode,
   TimeoutError,
   TransientError,
-  UploadNotFoundError,
-  VersionNotFoundError,
-  type Capabilities,
+  type S3ErrorContext,
   type StowageError,
   type StowageErrorOptions,
 } from '@stowage/core';
 
-/** What the driver was doing when an error came back: the mapping depends on it. */
-export interface ErrorContext {
-  operation: string;
-  bucket?: string;
-  key?: string;
-  versionId?: string;
-  uploadId?: string;
-  sourceBucket?: string;
-  sourceKey?: string;
-  sourceVersionId?: string;
-}
+/**
+ * The AWS SDK v3 side of error mapping: reading an SDK exception's fields
+ * (`Code` / `name`, `$metadata`, `$response`) into the S3 code, message and
+ * status that core's shared `mapS3ErrorCode` maps (the codes are the
+ * servers', so the mapping is shared by every S3-family adapter).
+ */
+export type ErrorContext = S3ErrorContext;
 
 interface SdkErrorShape {
   name?: string;
@@ -46,16 +29,6 @@ interface SdkErrorShape {
   $response?: { statusCode?: number; headers?: Record<string, string> };
   $retryable?: { throttling?: boolean };
 }
-
-const MULTIPART_OPERATIONS = new Set(['uploadPart', 'completeMultipartUpload', 'abortMultipartUpload', 'listParts']);
-/** Operations where a refusal may come from object lock (a retention or a legal hold on a version). */
-const LOCK_OPERATIONS = new Set(['deleteObject', 'deleteObjects', 'putObjectRetention']);
-
-const THROTTLING = new Set(['SlowDown', 'Throttling', 'ThrottlingException', 'RequestLimitExceeded', 'TooManyRequests', 'TooManyRequestsException', 'RequestThrottled', 'RequestThrottledException', 'ProvisionedThroughputExceededException', 'BandwidthLimitExceeded', 'EC2ThrottledException', 'PriorRequestNotComplete']);
-const TRANSIENT = new Set(['InternalError', 'ServiceUnavailable', 'RequestTimeout', 'RequestTimeoutException', 'XMinioServerNotInitialized', 'XMinioReadQuorum', 'XMinioWriteQuorum', 'OperationAborted']);
-const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET', 'ERR_STREAM_PREMATURE_CLOSE']);
-const INTEGRITY = new Set(['BadDigest', 'XAmzContentSHA256Mismatch', 'XAmzContentChecksumMismatch', 'InvalidChecksum']);
-const AUTH = new Set(['AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'InvalidToken', 'TokenRefreshRequired', 'AllAccessDisabled', 'AccountProblem', 'Forbidden', 'InvalidSecurity', 'RequestTimeTooSkewed', 'AuthorizationHeaderMalformed']);
 
 /** The S3 error code of an SDK error (or of the SDK error under a Stowage error). */
 export function s3ErrorCode(e: unknown): string | undefined {
@@ -74,196 +47,19 @@ export function s3ErrorMessage(e: unknown): string {
   return message === 'UnknownError' ? '' : message;
 }
 
-/** True for the S3 codes that mean "there is no such thing". */
-export function isNotFoundCode(code: string | undefined): boolean {
-  return code === 'NoSuchKey' || code === 'NoSuchBucket' || code === 'NoSuchVersion' || code === 'NoSuchUpload' || code === 'NotFound';
-}
-
 /** Turns anything the SDK threw into a Stowage error, keeping the request id and the native error as `cause`. */
-export function mapS3Error(e: unknown, context: ErrorContext, capabilities?: Capabilities): StowageError {
+export function mapS3Error(e: unknown, context: ErrorContext): StowageError {
   if (isStowageError(e)) return e;
   const err = (e ?? {}) as SdkErrorShape & Error & { cause?: unknown };
   const name = typeof err.name === 'string' ? err.name : '';
   if (name === 'AbortError' || name === 'AbortedError') return new AbortedError(err.message || 'The operation was aborted', { provider: 's3', cause: e });
   const status = err.$metadata?.httpStatusCode ?? err.$response?.statusCode;
-  const netCode = networkCode(e);
-  if (status === undefined && netCode !== undefined) {
-    return new TransientError(`Network failure (${netCode}) during ${context.operation}: ${err.message ?? ''}`.trim(), { provider: 's3', cause: e });
+  if (status === undefined) {
+    const netCode = networkErrorCode(e);
+    if (netCode !== undefined) return new TransientError(`Network failure (${netCode}) during ${context.operation}: ${err.message ?? ''}`.trim(), { provider: 's3', cause: e });
+    if (name === 'TimeoutError' || /timed? ?out/i.test(err.message ?? '')) return new TimeoutError(`${context.operation} timed out: ${err.message ?? ''}`, { provider: 's3', cause: e });
   }
-  if (status === undefined && (name === 'TimeoutError' || /timed? ?out/i.test(err.message ?? ''))) {
-    return new TimeoutError(`${context.operation} timed out: ${err.message ?? ''}`, { provider: 's3', cause: e });
-  }
-  const code = err.Code ?? (name && name !== 'Error' && name !== 'S3ServiceException' ? name : undefined) ?? statusName(status);
+  const code = err.Code ?? (name && name !== 'Error' && name !== 'S3ServiceException' ? name : undefined) ?? s3StatusCode(status);
   const options: StowageErrorOptions = { provider: 's3', cause: e, requestId: err.$metadata?.requestId, statusCode: status };
-  return mapS3ErrorCode(code, err.message ?? '', status, context, capabilities, options);
-}
-
-/**
- * Maps an S3 error code (from an exception, or from one entry of a
- * DeleteObjects answer) to the core taxonomy.
- */
-export function mapS3ErrorCode(
-  code: string,
-  message: string,
-  status: number | undefined,
-  context: ErrorContext,
-  _capabilities?: Capabilities,
-  base: StowageErrorOptions = { provider: 's3' },
-): StowageError {
-  const options: StowageErrorOptions = { ...base, provider: 's3' };
-  if (status !== undefined) options.statusCode = status;
-  // An entry of a DeleteObjects answer has no exception: keep what the server said as the cause.
-  if (options.cause === undefined) options.cause = Object.assign(new Error(message), { name: code, Code: code });
-  const { bucket = '', key = '' } = context;
-  const detail = `${code}${status !== undefined ? ` ${status}` : ''}${message && message !== code ? `: ${message}` : ''}`;
-  const inMultipart = MULTIPART_OPERATIONS.has(context.operation) && context.uploadId !== undefined;
-
-  switch (code) {
-    case 'NoSuchBucket':
-      return new BucketNotFoundError(context.operation === 'copyObject' && /source/i.test(message) ? (context.sourceBucket ?? bucket) : bucket, options);
-    case 'NoSuchUpload':
-      return new UploadNotFoundError(bucket, key, context.uploadId ?? '', options);
-    case 'NoSuchKey':
-      // Ceph RGW answers NoSuchKey for an upload id it no longer knows (after an abort).
-      if (inMultipart) return new UploadNotFoundError(bucket, key, context.uploadId!, options);
-      if (context.operation === 'copyObject') {
-        if (context.sourceVersionId !== undefined) return new VersionNotFoundError(context.sourceBucket ?? bucket, context.sourceKey ?? key, context.sourceVersionId, options);
-        return new ObjectNotFoundError(context.sourceBucket ?? bucket, context.sourceKey ?? key, options);
-      }
-      if (context.versionId !== undefined) return new VersionNotFoundError(bucket, key, context.versionId, options);
-      return new ObjectNotFoundError(bucket, key, options);
-    case 'NoSuchVersion':
-      if (context.operation === 'copyObject') return new VersionNotFoundError(context.sourceBucket ?? bucket, context.sourceKey ?? key, context.sourceVersionId ?? '', options);
-      return new VersionNotFoundError(bucket, key, context.versionId ?? '', options);
-    case 'NotFound':
-      // A HEAD has no body: the status is all there is.
-      if (context.operation === 'headBucket') return new BucketNotFoundError(bucket, options);
-      if (context.versionId !== undefined) return new VersionNotFoundError(bucket, key, context.versionId, options);
-      if (context.key !== undefined) return new ObjectNotFoundError(bucket, key, options);
-      return new BucketNotFoundError(bucket, options);
-    case 'BucketAlreadyExists':
-    case 'BucketAlreadyOwnedByYou':
-      return new AlreadyExistsError(`Bucket already exists: ${bucket} (${detail})`, options);
-    case 'BucketNotEmpty':
-      return new BucketNotEmptyError(bucket, options);
-    case 'NotModified':
-      return new NotModifiedError(`Not modified: ${bucket}/${key}`, options);
-    case 'PreconditionFailed':
-      return new PreconditionFailedError(`Precondition failed: ${bucket}/${key} (${detail})`, options);
-    case 'ConditionalRequestConflict':
-      return new PreconditionFailedError(`Conditional request conflict: ${bucket}/${key} (${detail})`, { ...options, retryable: true });
-    case 'InvalidRange':
-      return new InvalidRangeError(`Range not satisfiable: ${bucket}/${key} (${detail})`, options);
-    case 'ObjectLocked':
-      return new ObjectLockedError('unknown', `Object is locked: ${bucket}/${key} (${detail})`, options);
-    case 'NotImplemented':
-      return new NotSupportedError(context.operation, `The server does not implement ${context.operation} (${detail})`, options);
-  }
-
-  if (context.versionId !== undefined) {
-    const versionRead = context.operation === 'getObject' || context.operation === 'headObject';
-    // A delete-marker version cannot be read: MinIO (and AWS) answer 405, Ceph NoSuchKey.
-    if (versionRead && (code === 'MethodNotAllowed' || status === 405)) return new VersionNotFoundError(bucket, key, context.versionId, options);
-    // MinIO: 400 InvalidArgument "Invalid version id specified" for an id not in its format
-    // (a HEAD carries no message: 400 alone). No version can have such an id.
-    if ((code === 'InvalidArgument' && /version id/i.test(message)) || (context.operation === 'headObject' && status === 400)) {
-      return new VersionNotFoundError(bucket, key, context.versionId, options);
-    }
-  }
-  if (context.sourceVersionId !== undefined && code === 'InvalidArgument' && /version id/i.test(message)) {
-    return new VersionNotFoundError(context.sourceBucket ?? bucket, context.sourceKey ?? key, context.sourceVersionId, options);
-  }
-
-  if (LOCK_OPERATIONS.has(context.operation)) {
-    const reason = lockReason(code, message);
-    if (reason !== undefined) return new ObjectLockedError(reason, `Object is locked: ${bucket}/${key}${context.versionId ? `?versionId=${context.versionId}` : ''} (${detail})`, options);
-  }
-
-  if (THROTTLING.has(code) || status === 429 || status === 503) return new ThrottledError(`Throttled during ${context.operation} (${detail})`, options);
-  if (INTEGRITY.has(code)) return new IntegrityError(`The server found the body corrupt during ${context.operation} (${detail})`, options);
-  if (AUTH.has(code) || status === 403) return new AccessDeniedError(`Access denied during ${context.operation} on ${target(context)} (${detail})`, options);
-  if (TRANSIENT.has(code) || (status !== undefined && status >= 500)) return new TransientError(`Server error during ${context.operation} (${detail})`, options);
-  if (status === 404) return new ProviderError(`Not found during ${context.operation} (${detail})`, options);
-  if (status === 304) return new NotModifiedError(`Not modified: ${bucket}/${key}`, options);
-  if (status === 412) return new PreconditionFailedError(`Precondition failed: ${bucket}/${key} (${detail})`, options);
-  if (status === 416) return new InvalidRangeError(`Range not satisfiable: ${bucket}/${key} (${detail})`, options);
-  if (status !== undefined && status >= 400 && status < 500) return new InvalidArgumentError(argumentField(code, context), `the server refused ${context.operation} (${detail})`, options);
-  return new ProviderError(`Unexpected answer to ${context.operation} (${detail})`, options);
-}
-
-/**
- * Whether a refused delete / retention change is object lock at work. Only
- * the messages servers use for it count: an AccessDenied from a policy stays
- * an AccessDenied.
- */
-function lockReason(code: string, message: string): 'retention' | 'legal-hold' | 'compliance' | 'unknown' | undefined {
-  if (code !== 'AccessDenied' && code !== 'InvalidRequest' && code !== 'ObjectLocked' && code !== 'InvalidArgument') return undefined;
-  const m = message.toLowerCase();
-  // "Bucket is missing Object Lock Configuration" (AWS, MinIO), "bucket object lock not
-  // configured" (Ceph): no lock at all, so not a locked object.
-  if (/missing|not configured|not enabled|no object ?lock/.test(m)) return undefined;
-  if (/legal ?hold/.test(m)) return 'legal-hold';
-  if (/compliance/.test(m)) return 'compliance';
-  if (/retention period|retain-?until|under retention|governance/.test(m)) return 'retention';
-  // Ceph: "forbidden by object lock"; MinIO: "Object is WORM protected and cannot be overwritten".
-  if (/forbidden by object ?lock|worm protected|object is locked|locked by object ?lock/.test(m)) return 'unknown';
-  return undefined;
-}
-
-function argumentField(code: string, context: ErrorContext): string {
-  switch (code) {
-    case 'InvalidBucketName':
-      return 'bucket';
-    case 'KeyTooLongError':
-      return 'key';
-    case 'InvalidDigest':
-      return 'contentMd5';
-    case 'MetadataTooLarge':
-      return 'metadata';
-    case 'EntityTooSmall':
-    case 'EntityTooLarge':
-    case 'IncompleteBody':
-      return 'body';
-    case 'InvalidPart':
-    case 'InvalidPartOrder':
-      return 'parts';
-    case 'InvalidLocationConstraint':
-    case 'IllegalLocationConstraintException':
-      return 'region';
-    default:
-      return context.key !== undefined ? 'request' : 'bucket';
-  }
-}
-
-function target(context: ErrorContext): string {
-  return context.key !== undefined ? `${context.bucket}/${context.key}` : (context.bucket ?? 'the account');
-}
-
-function statusName(status: number | undefined): string {
-  switch (status) {
-    case 304:
-      return 'NotModified';
-    case 404:
-      return 'NotFound';
-    case 412:
-      return 'PreconditionFailed';
-    case 416:
-      return 'InvalidRange';
-    case 403:
-      return 'AccessDenied';
-    case 503:
-      return 'ServiceUnavailable';
-    default:
-      return status !== undefined ? `Http${status}` : 'UnknownError';
-  }
-}
-
-function networkCode(e: unknown): string | undefined {
-  for (let cur: unknown = e, depth = 0; cur && typeof cur === 'object' && depth < 5; cur = (cur as { cause?: unknown }).cause, depth++) {
-    const code = (cur as { code?: unknown }).code;
-    if (typeof code === 'string' && NETWORK.has(code)) return code;
-    const msg = (cur as { message?: unknown }).message;
-    if (typeof msg === 'string' && /socket hang up|other side closed/i.test(msg)) return 'ECONNRESET';
-  }
-  return undefined;
+  return mapS3ErrorCode(code, s3ErrorMessage(e), status, context, options);
 }

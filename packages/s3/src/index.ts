@@ -1,7 +1,7 @@
 import type { ProviderConfig } from '@stowage/core';
 import { S3Driver } from './s3-driver.js';
 
-export { S3Driver, encodeKey, multipartEtag, quoteEtag } from './s3-driver.js';
+export { S3Driver } from './s3-driver.js';
 export { S3Store, createS3Store } from './s3-store.js';
 export {
   resolveConfig,
@@ -14,8 +14,7 @@ export {
   type ChecksumMode,
   type ResolvedS3Config,
 } from './config.js';
-export { SERVER_PROFILE_CAPABILITIES, profileCapabilities } from './server-profiles.js';
-export { mapS3Error, mapS3ErrorCode, s3ErrorCode, s3ErrorMessage, type ErrorContext } from './errors.js';
+export { mapS3Error, s3ErrorCode, s3ErrorMessage, type ErrorContext } from './errors.js';
 export { CHECKSUM_REQUIRED_OPERATIONS } from './content-md5.js';
 export { decodeBencode, type BencodeValue, type GetObjectTorrentRequest } from './extensions/torrent.js';
 export type { WriteGetObjectResponseRequest } from './extensions/write-get-object-response.js';

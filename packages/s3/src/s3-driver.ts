@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
@@ -34,17 +33,43 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import {
-  compareUtf8,
-  AlreadyExistsError,
-  BucketNotFoundError,
-  isStowageError,
-  ObjectNotFoundError,
-  VersionNotFoundError,
-  UploadNotFoundError,
+  completionFailure,
+  encodeCopySourceKey,
+  headNotFoundCause,
+  isS3LockConfigMissing,
+  isS3NoRetention,
+  noLockConfiguration,
+  mapS3ErrorCode,
+  multipartEtag,
   parseContentRange,
+  PendingUploadLocks,
+  phantomObjectError,
+  quoteEtag,
   rangeHeader,
-  refineCapabilities,
-  s3Capabilities,
+  refuseOwnedBucket,
+  settleCopy,
+  s3ContentMembers,
+  s3CopyConditionMembers,
+  s3DeleteAnswers,
+  s3DeleteManyResults,
+  s3DeleteMember,
+  s3LockConfiguration,
+  s3LockConfigurationMember,
+  s3LockMembers,
+  s3MetadataMember,
+  s3ObjectsPage,
+  s3PartsPage,
+  s3ProfileCapabilities,
+  s3PutResult,
+  s3ReadConditionMembers,
+  s3Retention,
+  S3_SERVER_QUIRKS,
+  s3UploadMarkers,
+  s3UploadsPage,
+  s3VersioningState,
+  s3VersionMarkers,
+  s3VersionsPage,
+  type S3ServerQuirks,
   type BodyChecksum,
   type BucketInfo,
   type Capabilities,
@@ -77,13 +102,9 @@ import {
 } from '@stowage/core';
 import { resolveConfig, type ResolvedS3Config, type S3CallOptions, type S3StoreConfig } from './config.js';
 import { useContentMd5 } from './content-md5.js';
-import { mapS3Error, mapS3ErrorCode, s3ErrorCode, s3ErrorMessage, type ErrorContext } from './errors.js';
-import { profileCapabilities, SERVER_PROFILE_QUIRKS, type ServerQuirks } from './server-profiles.js';
+import { mapS3Error, s3ErrorCode, s3ErrorMessage, type ErrorContext } from './errors.js';
 import { getObjectTorrent, type GetObjectTorrentRequest } from './extensions/torrent.js';
 import { writeGetObjectResponse, type WriteGetObjectResponseRequest } from './extensions/write-get-object-response.js';
-
-/** At most this many batch-delete refusals are re-asked one by one (see deleteObjects). */
-const RECHECK_LIMIT = 100;
 
 /** What every SDK command input of ours may carry. */
 type Owner = { ExpectedBucketOwner?: string; RequestPayer?: 'requester' };
@@ -96,7 +117,7 @@ interface Shared {
   presigner?: S3Client;
   closed: boolean;
   /** Lock settings of uploads this process started, for servers that ignore them (quirks). */
-  pendingLocks: Map<string, { retention?: Retention; legalHold?: boolean }>;
+  pendingLocks: PendingUploadLocks;
 }
 
 /** Set by withCallOptions for the one synchronous constructor call it makes. */
@@ -125,17 +146,18 @@ export class S3Driver implements Driver {
       const resolved = resolveConfig(config);
       const client = new S3Client(clientConfig(resolved, resolved.requestChecksumCalculation, resolved.responseChecksumValidation));
       if (resolved.contentMd5) useContentMd5(client);
-      const capabilities = refineCapabilities(profileCapabilities(resolved.serverProfile, s3Capabilities()), resolved.capabilities);
-      this.shared = { client, config: resolved, capabilities, closed: false, pendingLocks: new Map() };
+      const capabilities = s3ProfileCapabilities(resolved.serverProfile, resolved.capabilities);
+      const pendingLocks = new PendingUploadLocks(S3_SERVER_QUIRKS[resolved.serverProfile].lockIgnoredOnCopyAndMultipart);
+      this.shared = { client, config: resolved, capabilities, closed: false, pendingLocks };
       this.callOptions = Object.freeze({ ...resolved.callOptions });
     }
     this.server = this.shared.config.serverProfile;
     this.capabilities = this.shared.capabilities;
   }
 
-  /** The profile's server quirks the driver works around (see server-profiles.ts). */
-  get quirks(): Readonly<ServerQuirks> {
-    return SERVER_PROFILE_QUIRKS[this.shared.config.serverProfile];
+  /** The profile's server quirks the driver works around (core's S3_SERVER_QUIRKS). */
+  get quirks(): Readonly<S3ServerQuirks> {
+    return S3_SERVER_QUIRKS[this.shared.config.serverProfile];
   }
 
   /** The resolved settings (secrets included: do not log). */
@@ -179,7 +201,7 @@ export class S3Driver implements Driver {
     try {
       return (await this.shared.client.send(command as never, { abortSignal: signal })) as T;
     } catch (e) {
-      throw mapS3Error(e, context, this.capabilities);
+      throw mapS3Error(e, context);
     }
   }
 
@@ -206,17 +228,8 @@ export class S3Driver implements Driver {
   // ---------------------------------------------------------------- buckets
 
   async createBucket(req: { bucket: string; region?: string; objectLock?: boolean; signal: AbortSignal }): Promise<void> {
-    if (this.quirks.createIgnoresExistingBucket) {
-      // Ceph answers 200 to re-creating a bucket you own: ask first.
-      const exists = await this.headBucket(req).then(
-        () => true,
-        (e: unknown) => {
-          if (isStowageError(e, 'BucketNotFound') || isStowageError(e, 'AccessDenied')) return false;
-          throw e;
-        },
-      );
-      if (exists) throw new AlreadyExistsError(`Bucket already exists: ${req.bucket} (you own it)`, { provider: 's3', statusCode: 409 });
-    }
+    // Ceph answers 200 to re-creating a bucket you own: ask first.
+    if (this.quirks.createIgnoresExistingBucket) await refuseOwnedBucket(this, req);
     const region = req.region;
     // us-east-1 is the one region S3 wants no LocationConstraint for.
     const configuration = region !== undefined && region !== 'us-east-1' ? { LocationConstraint: region as BucketLocationConstraint } : undefined;
@@ -268,9 +281,9 @@ export class S3Driver implements Driver {
       Bucket: req.bucket,
       Key: req.key,
       Body: body,
-      ...contentHeaders(req),
-      ...metadataInput(req.metadata),
-      ...lockInput(req.retention, req.legalHold),
+      ...s3ContentMembers(req),
+      ...s3MetadataMember(req.metadata),
+      ...s3LockMembers(req.retention, req.legalHold),
       ...this.owner(),
     };
     if (req.contentLength !== undefined) input.ContentLength = req.contentLength;
@@ -284,7 +297,7 @@ export class S3Driver implements Driver {
         bucket: req.bucket,
         key: req.key,
       });
-      return putResult(out.ETag, out.VersionId);
+      return s3PutResult(out.ETag, out.VersionId);
     } finally {
       release();
     }
@@ -297,7 +310,7 @@ export class S3Driver implements Driver {
         Key: req.key,
         ...(req.versionId !== undefined ? { VersionId: req.versionId } : {}),
         ...(req.range !== undefined ? { Range: rangeHeader(req.range) } : {}),
-        ...conditionsInput(req.conditions),
+        ...s3ReadConditionMembers(req.conditions),
         ...this.owner(),
       }),
       req.signal,
@@ -308,7 +321,7 @@ export class S3Driver implements Driver {
       : new ReadableStream<Uint8Array>({ start: (c) => c.close() });
     if (this.quirks.phantomObjectsWithoutEtag && !out.ETag) {
       await body.cancel().catch(() => {});
-      throw this.phantom(req);
+      throw phantomObjectError(this.provider, req);
     }
     const range = parseContentRange(out.ContentRange);
     const size = range?.total ?? (range === undefined ? (out.ContentLength ?? 0) : undefined);
@@ -330,7 +343,7 @@ export class S3Driver implements Driver {
           Bucket: req.bucket,
           Key: req.key,
           ...(req.versionId !== undefined ? { VersionId: req.versionId } : {}),
-          ...conditionsInput(req.conditions),
+          ...s3ReadConditionMembers(req.conditions),
           ...this.owner(),
         }),
         req.signal,
@@ -339,36 +352,12 @@ export class S3Driver implements Driver {
     } catch (e) {
       // A HEAD's 404 has no body, so no code: a missing bucket looks like a missing key.
       // Only then, ask HeadBucket which it is.
-      if (s3ErrorCode(e) === 'NotFound') {
-        const bucketMissing = await this.headBucket({ bucket: req.bucket, signal: req.signal }).then(
-          () => false,
-          (f: unknown) => isStowageError(f, 'BucketNotFound'),
-        );
-        if (bucketMissing) throw new BucketNotFoundError(req.bucket, { provider: 's3', cause: (e as Error).cause, statusCode: 404, requestId: (e as { requestId?: string }).requestId });
-      }
-      throw e;
+      throw s3ErrorCode(e) === 'NotFound' ? await headNotFoundCause(this, req, e) : e;
     }
-    if (this.quirks.phantomObjectsWithoutEtag && !out.ETag) throw this.phantom(req);
+    if (this.quirks.phantomObjectsWithoutEtag && !out.ETag) throw phantomObjectError(this.provider, req);
     const info = objectInfo(req.bucket, req.key, out, out.ContentLength ?? 0);
     if (info.versionId === undefined && req.versionId !== undefined) info.versionId = req.versionId;
     return info;
-  }
-
-  /** Ceph 16's ETag-less 200 for a key that only saw multipart activity: no object there. */
-  private phantom(req: { bucket: string; key: string; versionId?: string }) {
-    return req.versionId !== undefined
-      ? new VersionNotFoundError(req.bucket, req.key, req.versionId, { provider: 's3', statusCode: 404 })
-      : new ObjectNotFoundError(req.bucket, req.key, { provider: 's3', statusCode: 404 });
-  }
-
-  /**
-   * For servers that ignore object-lock headers on copy / multipart: set the
-   * retention and legal hold on the version just written.
-   */
-  private async applyLock(req: { bucket: string; key: string; signal: AbortSignal }, versionId: string | undefined, lock: { retention?: Retention; legalHold?: boolean }): Promise<void> {
-    const target = { bucket: req.bucket, key: req.key, signal: req.signal, ...(versionId !== undefined ? { versionId } : {}) };
-    if (lock.retention) await this.putObjectRetention({ ...target, retention: lock.retention });
-    if (lock.legalHold !== undefined) await this.putObjectLegalHold({ ...target, on: lock.legalHold });
   }
 
   async deleteObject(req: ObjectRequest & { versionId?: string; bypassGovernanceRetention?: boolean }): Promise<DeleteResult> {
@@ -395,107 +384,30 @@ export class S3Driver implements Driver {
     const out = await this.send<import('@aws-sdk/client-s3').DeleteObjectsCommandOutput>(
       new DeleteObjectsCommand({
         Bucket: req.bucket,
-        Delete: {
-          Objects: req.entries.map((e) => (e.versionId !== undefined ? { Key: e.key, VersionId: e.versionId } : { Key: e.key })),
-          Quiet: false,
-        },
+        Delete: s3DeleteMember(req.entries),
         ...(req.bypassGovernanceRetention ? { BypassGovernanceRetention: true } : {}),
         ...this.owner(),
       }),
       req.signal,
       { operation: 'deleteObjects', bucket: req.bucket },
     );
-    // The answer lists deletions and errors apart; give one result per entry, in input order.
-    type Answer = { deleted: true; deleteMarker?: boolean; deleteMarkerVersionId?: string } | { deleted: false; code: string; message: string };
-    const answers = new Map<string, Answer[]>();
-    const push = (key: string | undefined, versionId: string | undefined, answer: Answer) => {
-      const id = `${key ?? ''}\u0000${versionId ?? ''}`;
-      const list = answers.get(id) ?? [];
-      list.push(answer);
-      answers.set(id, list);
-    };
-    for (const d of out.Deleted ?? []) {
-      const answer: Answer = { deleted: true };
-      if (d.DeleteMarker) answer.deleteMarker = true;
-      if (d.DeleteMarkerVersionId) answer.deleteMarkerVersionId = d.DeleteMarkerVersionId;
-      push(d.Key, d.VersionId, answer);
-    }
-    for (const e of out.Errors ?? []) {
-      const code = e.Code ?? 'InternalError';
-      // Ceph repeats the code as the message ("AccessDenied"): that says nothing more.
-      push(e.Key, e.VersionId, { deleted: false, code, message: e.Message && e.Message !== code ? e.Message : '' });
-    }
-    const lastFor = new Map<string, Answer>();
-    const take = (key: string, versionId: string | undefined): Answer | undefined => {
-      const id = `${key}\u0000${versionId ?? ''}`;
-      let answer = answers.get(id)?.shift();
-      // Some servers echo a version id we did not send, or drop one we did.
-      if (answer === undefined) {
-        for (const [other, list] of answers) {
-          if (list.length && other.slice(0, other.indexOf('\u0000')) === key) {
-            answer = list.shift();
-            break;
-          }
-        }
-      }
-      // MinIO answers the same key twice with one <Deleted><Key> and one empty <Deleted/>.
-      if (answer === undefined) answer = answers.get('\u0000')?.shift();
-      // A key listed twice may be answered once: the second entry shares the first's fate.
-      if (answer === undefined) answer = lastFor.get(id);
-      if (answer !== undefined) lastFor.set(id, answer);
-      return answer;
-    };
-    const results = req.entries.map((entry): DeleteManyResult => {
-      const answer = take(entry.key, entry.versionId);
-      const base = entry.versionId !== undefined ? { key: entry.key, versionId: entry.versionId } : { key: entry.key };
-      const context: ErrorContext = { operation: 'deleteObjects', bucket: req.bucket, key: entry.key, versionId: entry.versionId };
-      if (answer === undefined) {
-        // Quiet mode is off, so every entry should be answered.
-        return { ...base, deleted: false, error: mapS3ErrorCode('InternalError', 'The server did not report on this key', undefined, context) };
-      }
-      if (answer.deleted) {
-        const r: DeleteManyResult = { ...base, deleted: true };
-        if (answer.deleteMarker) r.deleteMarker = true;
-        if (answer.deleteMarkerVersionId) r.deleteMarkerVersionId = answer.deleteMarkerVersionId;
-        return r;
-      }
-      return { ...base, deleted: false, error: mapS3ErrorCode(answer.code, answer.message, undefined, context) };
-    });
-    // Ceph RGW 16 reports a locked version in a batch as a bare AccessDenied (no
-    // message), which a bucket policy could also cause. A single DeleteObject of
-    // that version says which ("forbidden by object lock"): ask, for a bounded few.
-    let asked = 0;
-    for (let i = 0; i < results.length && asked < RECHECK_LIMIT; i++) {
-      const r = results[i]!;
-      if (r.deleted || r.versionId === undefined || r.error.code !== 'AccessDenied' || s3ErrorMessage(r.error) !== '') continue;
-      asked++;
-      try {
-        const single = await this.deleteObject({ bucket: req.bucket, key: r.key, versionId: r.versionId, bypassGovernanceRetention: req.bypassGovernanceRetention, signal: req.signal });
-        results[i] = { key: r.key, versionId: r.versionId, deleted: true, ...(single.deleteMarker ? { deleteMarker: true } : {}) };
-      } catch (e) {
-        if (isStowageError(e, 'Aborted')) throw e;
-        if (isStowageError(e)) results[i] = { key: r.key, versionId: r.versionId, deleted: false, error: e };
-      }
-    }
-    return results;
+    return s3DeleteManyResults(req.bucket, req.entries, s3DeleteAnswers(out), this.provider, (entry) =>
+      this.deleteObject({ bucket: req.bucket, ...entry, bypassGovernanceRetention: req.bypassGovernanceRetention, signal: req.signal }),
+    );
   }
 
   async copyObject(req: DriverCopyRequest): Promise<CopyResult> {
     const source =
-      `${req.sourceBucket}/${encodeKey(req.sourceKey)}` + (req.sourceVersionId !== undefined ? `?versionId=${encodeURIComponent(req.sourceVersionId)}` : '');
-    const c = req.conditions;
+      `${req.sourceBucket}/${encodeCopySourceKey(req.sourceKey)}` + (req.sourceVersionId !== undefined ? `?versionId=${encodeURIComponent(req.sourceVersionId)}` : '');
     const out = await this.send<import('@aws-sdk/client-s3').CopyObjectCommandOutput>(
       new CopyObjectCommand({
         Bucket: req.bucket,
         Key: req.key,
         CopySource: source,
         MetadataDirective: req.metadataDirective === 'replace' ? 'REPLACE' : 'COPY',
-        ...(req.metadataDirective === 'replace' ? { ...contentHeaders(req), ...metadataInput(req.metadata) } : {}),
-        ...(c.ifMatch !== undefined ? { CopySourceIfMatch: c.ifMatch } : {}),
-        ...(c.ifNoneMatch !== undefined ? { CopySourceIfNoneMatch: c.ifNoneMatch } : {}),
-        ...(c.ifModifiedSince !== undefined ? { CopySourceIfModifiedSince: c.ifModifiedSince } : {}),
-        ...(c.ifUnmodifiedSince !== undefined ? { CopySourceIfUnmodifiedSince: c.ifUnmodifiedSince } : {}),
-        ...lockInput(req.retention, req.legalHold),
+        ...(req.metadataDirective === 'replace' ? { ...s3ContentMembers(req), ...s3MetadataMember(req.metadata) } : {}),
+        ...s3CopyConditionMembers(req.conditions),
+        ...s3LockMembers(req.retention, req.legalHold),
         ...this.owner(),
         ...(this.callOptions.expectedBucketOwner !== undefined ? { ExpectedSourceBucketOwner: this.callOptions.expectedBucketOwner } : {}),
       }),
@@ -513,18 +425,8 @@ export class S3Driver implements Driver {
     if (out.VersionId) result.versionId = out.VersionId;
     if (out.CopySourceVersionId) result.sourceVersionId = out.CopySourceVersionId;
     if (out.CopyObjectResult?.LastModified) result.lastModified = out.CopyObjectResult.LastModified;
-    if (result.versionId === undefined && this.quirks.copyOmitsVersionId) {
-      // Ceph does not say which version the copy made: HEAD it, and take the id only when
-      // the HEAD shows this very copy (same ETag and time), not a later write.
-      const head = await this.headObject({ bucket: req.bucket, key: req.key, conditions: {}, signal: req.signal }).catch(() => undefined);
-      if (head?.versionId && head.etag === result.etag && (result.lastModified === undefined || Math.abs(head.lastModified.getTime() - result.lastModified.getTime()) < 1000)) {
-        result.versionId = head.versionId;
-      }
-    }
-    if (this.quirks.lockIgnoredOnCopyAndMultipart && (req.retention !== undefined || req.legalHold !== undefined)) {
-      await this.applyLock(req, result.versionId, { retention: req.retention, legalHold: req.legalHold });
-    }
-    return result;
+    // Ceph does not say which version the copy made, and ignores the copy's lock headers.
+    return settleCopy(this, this.quirks, req, result);
   }
 
   // ---------------------------------------------------------------- listing
@@ -544,31 +446,10 @@ export class S3Driver implements Driver {
       req.signal,
       { operation: 'listObjects', bucket: req.bucket },
     );
-    const encoded = out.EncodingType === 'url';
-    const objects = (out.Contents ?? []).map((o): ObjectSummary => {
-      const summary: ObjectSummary = {
-        key: decodeListed(o.Key ?? '', encoded),
-        size: o.Size ?? 0,
-        etag: quoteEtag(o.ETag),
-        lastModified: o.LastModified ?? new Date(0),
-      };
-      if (o.StorageClass) summary.storageClass = o.StorageClass;
-      return summary;
-    });
-    const commonPrefixes = (out.CommonPrefixes ?? []).map((p) => decodeListed(p.Prefix ?? '', encoded));
-    const page: { objects: ObjectSummary[]; commonPrefixes: string[]; nextToken?: string } = { objects, commonPrefixes };
-    if (out.IsTruncated && out.NextContinuationToken) page.nextToken = out.NextContinuationToken;
-    return page;
+    return s3ObjectsPage(out);
   }
 
   async listObjectVersions(req: DriverListRequest): Promise<{ versions: VersionSummary[]; commonPrefixes: string[]; nextToken?: string }> {
-    let keyMarker: string | undefined;
-    let versionIdMarker: string | undefined;
-    if (req.token !== undefined) {
-      const parsed = JSON.parse(req.token) as { k?: string; v?: string };
-      keyMarker = parsed.k;
-      versionIdMarker = parsed.v;
-    }
     const out = await this.send<import('@aws-sdk/client-s3').ListObjectVersionsCommandOutput>(
       new ListObjectVersionsCommand({
         Bucket: req.bucket,
@@ -576,59 +457,13 @@ export class S3Driver implements Driver {
         EncodingType: 'url',
         ...(req.prefix !== undefined ? { Prefix: req.prefix } : {}),
         ...(req.delimiter !== undefined ? { Delimiter: req.delimiter } : {}),
-        ...(keyMarker !== undefined ? { KeyMarker: keyMarker } : {}),
-        ...(versionIdMarker !== undefined ? { VersionIdMarker: versionIdMarker } : {}),
+        ...s3VersionMarkers(req.token),
         ...this.owner(),
       }),
       req.signal,
       { operation: 'listObjectVersions', bucket: req.bucket },
     );
-    const encoded = out.EncodingType === 'url';
-    const versions: Array<VersionSummary & { order: number }> = [];
-    for (const v of out.Versions ?? []) {
-      const s: VersionSummary & { order: number } = {
-        key: decodeListed(v.Key ?? '', encoded),
-        versionId: v.VersionId ?? 'null',
-        isLatest: v.IsLatest ?? false,
-        isDeleteMarker: false,
-        size: v.Size ?? 0,
-        etag: quoteEtag(v.ETag),
-        lastModified: v.LastModified ?? new Date(0),
-        order: versions.length,
-      };
-      if (v.StorageClass) s.storageClass = v.StorageClass;
-      versions.push(s);
-    }
-    for (const m of out.DeleteMarkers ?? []) {
-      versions.push({
-        key: decodeListed(m.Key ?? '', encoded),
-        versionId: m.VersionId ?? 'null',
-        isLatest: m.IsLatest ?? false,
-        isDeleteMarker: true,
-        size: 0,
-        etag: '',
-        lastModified: m.LastModified ?? new Date(0),
-        order: versions.length,
-      });
-    }
-    // The SDK splits <Version> and <DeleteMarker> apart: restore S3's order
-    // (key order, then newest first within a key).
-    versions.sort(
-      (a, b) =>
-        compareUtf8(a.key, b.key) ||
-        Number(b.isLatest) - Number(a.isLatest) ||
-        b.lastModified.getTime() - a.lastModified.getTime() ||
-        a.order - b.order,
-    );
-    const page: { versions: VersionSummary[]; commonPrefixes: string[]; nextToken?: string } = {
-      versions: versions.map(({ order: _order, ...v }) => v),
-      commonPrefixes: (out.CommonPrefixes ?? []).map((p) => decodeListed(p.Prefix ?? '', encoded)),
-    };
-    if (out.IsTruncated) {
-      const k = out.NextKeyMarker !== undefined ? decodeListed(out.NextKeyMarker, encoded) : undefined;
-      page.nextToken = JSON.stringify({ k, v: out.NextVersionIdMarker });
-    }
-    return page;
+    return s3VersionsPage(out);
   }
 
   // ---------------------------------------------------------------- multipart
@@ -638,18 +473,17 @@ export class S3Driver implements Driver {
       new CreateMultipartUploadCommand({
         Bucket: req.bucket,
         Key: req.key,
-        ...contentHeaders(req),
-        ...metadataInput(req.metadata),
-        ...lockInput(req.retention, req.legalHold),
+        ...s3ContentMembers(req),
+        ...s3MetadataMember(req.metadata),
+        ...s3LockMembers(req.retention, req.legalHold),
         ...this.owner(),
       }),
       req.signal,
       { operation: 'createMultipartUpload', bucket: req.bucket, key: req.key },
     );
-    if (!out.UploadId) throw mapS3ErrorCode('InternalError', 'CreateMultipartUpload answered without an UploadId', 200, { operation: 'createMultipartUpload', bucket: req.bucket, key: req.key }, this.capabilities);
-    if (this.quirks.lockIgnoredOnCopyAndMultipart && (req.retention !== undefined || req.legalHold !== undefined)) {
-      this.shared.pendingLocks.set(out.UploadId, { retention: req.retention, legalHold: req.legalHold });
-    }
+    if (!out.UploadId) throw mapS3ErrorCode('InternalError', 'CreateMultipartUpload answered without an UploadId', 200, { operation: 'createMultipartUpload', bucket: req.bucket, key: req.key }, { provider: 's3' });
+    // Ceph ignores the lock headers of CreateMultipartUpload: set them once the upload completes.
+    this.shared.pendingLocks.remember(out.UploadId, req);
     return { uploadId: out.UploadId };
   }
 
@@ -695,30 +529,18 @@ export class S3Driver implements Driver {
       );
     } catch (e) {
       // Ceph RGW 16 answers an upload id it does not know with 500 "This multipart
-      // completion is already in progress" (its completion lock fails on the missing
-      // upload). Ask whether the upload exists before calling that transient.
-      if (isStowageError(e, 'Transient') && /completion is already in progress/i.test(s3ErrorMessage(e))) {
-        const exists = await this.listParts({ ...req, maxParts: 1, signal: req.signal }).then(
-          () => true,
-          (f: unknown) => (isStowageError(f, 'UploadNotFound') ? false : true),
-        );
-        if (!exists) throw new UploadNotFoundError(req.bucket, req.key, req.uploadId, { provider: 's3', cause: (e as Error).cause, statusCode: (e as { statusCode?: number }).statusCode });
-      }
-      throw e;
+      // completion is already in progress": ask whether the upload exists.
+      throw await completionFailure(this, req, e, s3ErrorMessage(e));
     }
     // Ceph RGW 16 answers with an empty <ETag/>: the multipart ETag is the MD5 of
     // the parts' binary MD5s, then "-" and the part count, which we can compute.
-    const etag = out.ETag ? out.ETag : multipartEtag(req.parts);
-    const lock = this.shared.pendingLocks.get(req.uploadId);
-    if (lock) {
-      this.shared.pendingLocks.delete(req.uploadId);
-      await this.applyLock(req, out.VersionId || undefined, lock);
-    }
-    return putResult(etag, out.VersionId);
+    const etag = out.ETag || multipartEtag(req.parts);
+    await this.shared.pendingLocks.settle(this, req, out.VersionId);
+    return s3PutResult(etag, out.VersionId);
   }
 
   async abortMultipartUpload(req: UploadRequest): Promise<void> {
-    this.shared.pendingLocks.delete(req.uploadId);
+    this.shared.pendingLocks.take(req.uploadId);
     if (this.quirks.abortIgnoresMissingUpload) {
       // MinIO answers 204 to aborting an upload it does not know: ask first (throws UploadNotFound).
       await this.listParts({ ...req, maxParts: 1 });
@@ -743,49 +565,23 @@ export class S3Driver implements Driver {
       req.signal,
       { operation: 'listParts', bucket: req.bucket, key: req.key, uploadId: req.uploadId },
     );
-    const parts = (out.Parts ?? []).map((p): PartInfo => {
-      const part: PartInfo = { partNumber: p.PartNumber ?? 0, etag: quoteEtag(p.ETag) };
-      if (p.Size !== undefined) part.size = p.Size;
-      if (p.LastModified) part.lastModified = p.LastModified;
-      return part;
-    });
-    const page: { parts: PartInfo[]; nextToken?: string } = { parts };
-    if (out.IsTruncated && out.NextPartNumberMarker !== undefined) page.nextToken = String(out.NextPartNumberMarker);
-    return page;
+    return s3PartsPage(out);
   }
 
   async listMultipartUploads(req: BucketRequest & { prefix?: string; maxUploads: number; token?: string }): Promise<{ uploads: MultipartUpload[]; nextToken?: string }> {
-    let keyMarker: string | undefined;
-    let uploadIdMarker: string | undefined;
-    if (req.token !== undefined) {
-      const parsed = JSON.parse(req.token) as { k?: string; u?: string };
-      keyMarker = parsed.k;
-      uploadIdMarker = parsed.u;
-    }
     const out = await this.send<import('@aws-sdk/client-s3').ListMultipartUploadsCommandOutput>(
       new ListMultipartUploadsCommand({
         Bucket: req.bucket,
         MaxUploads: req.maxUploads,
         EncodingType: 'url',
         ...(req.prefix !== undefined ? { Prefix: req.prefix } : {}),
-        ...(keyMarker !== undefined ? { KeyMarker: keyMarker } : {}),
-        ...(uploadIdMarker !== undefined ? { UploadIdMarker: uploadIdMarker } : {}),
+        ...s3UploadMarkers(req.token),
         ...this.owner(),
       }),
       req.signal,
       { operation: 'listMultipartUploads', bucket: req.bucket },
     );
-    const encoded = out.EncodingType === 'url';
-    const uploads = (out.Uploads ?? []).map((u): MultipartUpload => {
-      const upload: MultipartUpload = { bucket: req.bucket, key: decodeListed(u.Key ?? '', encoded), uploadId: u.UploadId ?? '' };
-      if (u.Initiated) upload.initiated = u.Initiated;
-      return upload;
-    });
-    const page: { uploads: MultipartUpload[]; nextToken?: string } = { uploads };
-    if (out.IsTruncated) {
-      page.nextToken = JSON.stringify({ k: out.NextKeyMarker !== undefined ? decodeListed(out.NextKeyMarker, encoded) : undefined, u: out.NextUploadIdMarker });
-    }
-    return page;
+    return s3UploadsPage(req.bucket, out);
   }
 
   // ---------------------------------------------------------------- presign
@@ -800,7 +596,7 @@ export class S3Driver implements Driver {
     try {
       return await getSignedUrl(this.shared.presigner, command, { expiresIn: req.expiresIn });
     } catch (e) {
-      throw mapS3Error(e, { operation: 'presign', bucket: req.bucket, key: req.key }, this.capabilities);
+      throw mapS3Error(e, { operation: 'presign', bucket: req.bucket, key: req.key });
     }
   }
 
@@ -812,7 +608,7 @@ export class S3Driver implements Driver {
       req.signal,
       { operation: 'getBucketVersioning', bucket: req.bucket },
     );
-    return out.Status === 'Enabled' ? 'Enabled' : out.Status === 'Suspended' ? 'Suspended' : 'Unversioned';
+    return s3VersioningState(out.Status);
   }
 
   async putBucketVersioning(req: BucketRequest & { state: 'Enabled' | 'Suspended' }): Promise<void> {
@@ -833,36 +629,18 @@ export class S3Driver implements Driver {
         bucket: req.bucket,
       });
     } catch (e) {
-      if (isLockConfigMissing(e)) {
-        // MinIO answers a missing bucket this way too.
-        if (this.quirks.lockConfigIgnoresMissingBucket) await this.headBucket(req);
-        return { enabled: false };
-      }
+      // MinIO answers a missing bucket this way too.
+      if (isS3LockConfigMissing(s3ErrorCode(e))) return noLockConfiguration(this, req, this.quirks);
       throw e;
     }
-    const config = out.ObjectLockConfiguration;
-    const result: ObjectLockConfiguration = { enabled: config?.ObjectLockEnabled === 'Enabled' };
-    const rule = config?.Rule?.DefaultRetention;
-    if (rule?.Mode) {
-      const defaultRetention: DefaultRetention = { mode: rule.Mode };
-      if (rule.Days !== undefined && rule.Days !== null) defaultRetention.days = rule.Days;
-      if (rule.Years !== undefined && rule.Years !== null) defaultRetention.years = rule.Years;
-      result.defaultRetention = defaultRetention;
-    }
-    return result;
+    return s3LockConfiguration(out.ObjectLockConfiguration);
   }
 
   async putObjectLockConfiguration(req: BucketRequest & { defaultRetention?: DefaultRetention }): Promise<void> {
-    const r = req.defaultRetention;
     await this.send(
       new PutObjectLockConfigurationCommand({
         Bucket: req.bucket,
-        ObjectLockConfiguration: {
-          ObjectLockEnabled: 'Enabled',
-          ...(r
-            ? { Rule: { DefaultRetention: { Mode: r.mode, ...(r.days !== undefined ? { Days: r.days } : {}), ...(r.years !== undefined ? { Years: r.years } : {}) } } }
-            : {}),
-        },
+        ObjectLockConfiguration: s3LockConfigurationMember(req.defaultRetention),
         ...this.owner(),
       }),
       req.signal,
@@ -879,12 +657,10 @@ export class S3Driver implements Driver {
         { operation: 'getObjectRetention', bucket: req.bucket, key: req.key, versionId: req.versionId },
       );
     } catch (e) {
-      if (isNoRetention(e)) return undefined;
+      if (isS3NoRetention(s3ErrorCode(e), s3ErrorMessage(e))) return undefined;
       throw e;
     }
-    const r = out.Retention;
-    if (!r?.Mode || !r.RetainUntilDate) return undefined;
-    return { mode: r.Mode, retainUntil: r.RetainUntilDate };
+    return s3Retention(out.Retention);
   }
 
   async putObjectRetention(req: ObjectRequest & { versionId?: string; retention: Retention | null; bypassGovernanceRetention?: boolean }): Promise<void> {
@@ -911,7 +687,7 @@ export class S3Driver implements Driver {
       );
       return out.LegalHold?.Status === 'ON';
     } catch (e) {
-      if (isNoRetention(e)) return false;
+      if (isS3NoRetention(s3ErrorCode(e), s3ErrorMessage(e))) return false;
       throw e;
     }
   }
@@ -987,52 +763,6 @@ function checksumInput(checksum: BodyChecksum | undefined) {
   }
 }
 
-/** ETags as S3 documents them, quoted (Ceph RGW 16 answers CopyObject with a bare one). */
-export function quoteEtag(etag: string | undefined): string {
-  if (etag === undefined || etag === '') return '';
-  return etag.startsWith('"') || etag.startsWith('W/"') ? etag : `"${etag}"`;
-}
-
-function contentHeaders(req: import('@stowage/core').ContentHeaders) {
-  const out: { ContentType?: string; CacheControl?: string; ContentDisposition?: string; ContentEncoding?: string } = {};
-  if (req.contentType !== undefined) out.ContentType = req.contentType;
-  if (req.cacheControl !== undefined) out.CacheControl = req.cacheControl;
-  if (req.contentDisposition !== undefined) out.ContentDisposition = req.contentDisposition;
-  if (req.contentEncoding !== undefined) out.ContentEncoding = req.contentEncoding;
-  return out;
-}
-
-function metadataInput(metadata: Metadata): { Metadata?: Record<string, string> } {
-  return Object.keys(metadata).length > 0 ? { Metadata: metadata } : {};
-}
-
-function lockInput(retention: Retention | undefined, legalHold: boolean | undefined) {
-  const out: { ObjectLockMode?: 'GOVERNANCE' | 'COMPLIANCE'; ObjectLockRetainUntilDate?: Date; ObjectLockLegalHoldStatus?: 'ON' | 'OFF' } = {};
-  if (retention) {
-    out.ObjectLockMode = retention.mode;
-    out.ObjectLockRetainUntilDate = retention.retainUntil;
-  }
-  if (legalHold !== undefined) out.ObjectLockLegalHoldStatus = legalHold ? 'ON' : 'OFF';
-  return out;
-}
-
-function conditionsInput(c: ReadConditions) {
-  const out: { IfMatch?: string; IfNoneMatch?: string; IfModifiedSince?: Date; IfUnmodifiedSince?: Date } = {};
-  // `If-Match: *` on a read holds whenever there is an object, which a read needs anyway;
-  // Ceph 16 answers it 412 on an existing object, so it is not sent.
-  if (c.ifMatch !== undefined && c.ifMatch !== '*') out.IfMatch = c.ifMatch;
-  if (c.ifNoneMatch !== undefined) out.IfNoneMatch = c.ifNoneMatch;
-  if (c.ifModifiedSince !== undefined) out.IfModifiedSince = c.ifModifiedSince;
-  if (c.ifUnmodifiedSince !== undefined) out.IfUnmodifiedSince = c.ifUnmodifiedSince;
-  return out;
-}
-
-function putResult(etag: string | undefined, versionId: string | undefined): PutResult {
-  const result: PutResult = { etag: quoteEtag(etag) };
-  if (versionId) result.versionId = versionId;
-  return result;
-}
-
 interface HeadLike {
   ETag?: string;
   LastModified?: Date;
@@ -1070,41 +800,3 @@ function objectInfo(bucket: string, key: string, out: HeadLike, size: number): O
   return info;
 }
 
-/** S3's multipart ETag from the parts' ETags, when they are plain MD5s; '' otherwise. */
-export function multipartEtag(parts: readonly CompletedPart[]): string {
-  const digests: Buffer[] = [];
-  for (const p of [...parts].sort((a, b) => a.partNumber - b.partNumber)) {
-    const hex = p.etag.replace(/^"|"$/g, '');
-    if (!/^[0-9a-f]{32}$/i.test(hex)) return '';
-    digests.push(Buffer.from(hex, 'hex'));
-  }
-  return `"${createHash('md5').update(Buffer.concat(digests)).digest('hex')}-${parts.length}"`;
-}
-
-/** A key in `CopySource`: percent-encoded, slashes kept. */
-export function encodeKey(key: string): string {
-  return encodeURIComponent(key).replace(/%2F/g, '/');
-}
-
-/** Listing values under `encoding-type=url` (S3 encodes a space as `+`, a plus as `%2B`). */
-function decodeListed(value: string, encoded: boolean): string {
-  if (!encoded) return value;
-  return decodeURIComponent(value.replace(/\+/g, ' '));
-}
-
-function isLockConfigMissing(e: unknown): boolean {
-  const code = s3ErrorCode(e);
-  return code === 'ObjectLockConfigurationNotFoundError' || code === 'ObjectLockConfigurationNotFound';
-}
-
-/**
- * "This version has no retention / legal hold": AWS and MinIO answer
- * NoSuchObjectLockConfiguration; on a bucket without object lock, AWS, Ceph
- * ("bucket object lock not configured") and MinIO ("Bucket is missing
- * ObjectLockConfiguration") answer InvalidRequest — no lock, so no retention.
- */
-function isNoRetention(e: unknown): boolean {
-  const code = s3ErrorCode(e);
-  if (code === 'NoSuchObjectLockConfiguration' || code === 'ObjectLockConfigurationNotFoundError') return true;
-  return code === 'InvalidRequest' && /object ?lock ?config|object lock not configured/i.test(s3ErrorMessage(e));
-}

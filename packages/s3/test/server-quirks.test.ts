@@ -1,16 +1,17 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand, PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
-import { checkKeyRule, s3Capabilities } from '@stowage/core';
+import { checkKeyRule, s3Capabilities, S3_SERVER_PROFILES } from '@stowage/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SERVER_PROFILE_CAPABILITIES, type S3Driver, type S3Store } from '../src/index.js';
+import type { S3Driver, S3Store } from '../src/index.js';
 import { bucketName, driverFor, dropBucket, failure, serverEnv, storeFor, utf8 } from './support/servers.js';
 
 /**
- * Every capability a server profile turns off and every key rule it
- * declares, re-measured on the real server through the driver (no core
- * validation in the way). If a server release changes an answer, the
- * matching test fails and the profile needs updating.
+ * Every capability core's S3 server profiles (S3_SERVER_PROFILES, shared by
+ * every S3-family adapter) turn off and every key rule they declare,
+ * re-measured on the real server through this driver (no core validation in
+ * the way). If a server release changes an answer, the matching test fails
+ * and the profile needs updating.
  */
 const signal = () => new AbortController().signal;
 
@@ -59,7 +60,7 @@ describe('MinIO profile', () => {
   };
 
   it('declares exactly the key rules measured here', () => {
-    expect(SERVER_PROFILE_CAPABILITIES.minio.keyRules?.map((r) => r.rule)).toEqual(['no-leading-slash', 'no-empty-segments', 'no-dot-segments', 'max-segment-bytes']);
+    expect(S3_SERVER_PROFILES.minio.keyRules?.map((r) => r.rule)).toEqual(['no-leading-slash', 'no-empty-segments', 'no-dot-segments', 'max-segment-bytes']);
     expect(store.capabilities.keyRules).toContainEqual({ rule: 'max-segment-bytes', max: 255 });
   });
 
@@ -144,7 +145,8 @@ describe('MinIO profile', () => {
     ]);
   });
 
-  it('answers a delete in a suspended bucket without x-amz-delete-marker (not corrected: it made one)', async () => {
+  it('answers a delete in a suspended bucket without x-amz-delete-marker (why suspendedDeleteMarkerReported is false)', async () => {
+    expect(store.capabilities.suspendedDeleteMarkerReported).toBe(false);
     const b = bucketName('quirk-minio-susp');
     await store.createBucket(b);
     try {
@@ -157,6 +159,62 @@ describe('MinIO profile', () => {
       expect(versions[0]).toEqual(['null', true]);
     } finally {
       await dropBucket(store, b);
+    }
+  });
+
+  it('lists nothing under a/ once a key "a" exists, and no common prefix ab/ beside a key "ab" (why listing.keyAlsoPrefix is false)', async () => {
+    expect(store.capabilities.listing.keyAlsoPrefix).toBe(false);
+    for (const key of ['kp/a/1', 'kp/a/2', 'kp/a', 'kp/ab', 'kp/ab/1']) await put(driver, bucket, key);
+    const under = await driver.listObjects({ bucket, prefix: 'kp/a/', maxKeys: 1000, signal: signal() });
+    expect(under.objects).toEqual([]);
+    const top = await driver.listObjects({ bucket, prefix: 'kp/', delimiter: '/', maxKeys: 1000, signal: signal() });
+    expect(top.commonPrefixes).not.toContain('kp/ab/');
+    expect(top.objects.map((o) => o.key)).toEqual(expect.arrayContaining(['kp/a', 'kp/ab']));
+  });
+
+  it('follows a listing that ends on a page boundary with one more, empty page (why listing.exactEnd is false)', async () => {
+    expect(store.capabilities.listing.exactEnd).toBe(false);
+    for (let i = 0; i < 6; i++) await put(driver, bucket, `ee/${i}`);
+    const pages: number[] = [];
+    let token: string | undefined;
+    do {
+      const page = await driver.listObjects({ bucket, prefix: 'ee/', maxKeys: 1, signal: signal(), ...(token !== undefined ? { token } : {}) });
+      pages.push(page.objects.length);
+      token = page.nextToken;
+    } while (token !== undefined && pages.length < 10);
+    expect(pages).toEqual([1, 1, 1, 1, 1, 1, 0]);
+  });
+
+  it('repeats a common prefix of another delimiter with the same token forever (why listing.anyDelimiter is false)', async () => {
+    expect(store.capabilities.listing.anyDelimiter).toBe(false);
+    for (const key of ['ad/p|1', 'ad/p|2', 'ad/p/3', 'ad/q']) await put(driver, bucket, key);
+    // One entry a page: p/3, then the common prefix p|, then p| again with the same token, forever.
+    const pages: Array<{ entries: string[]; token: string | undefined }> = [];
+    let token: string | undefined;
+    do {
+      const page = await driver.listObjects({ bucket, prefix: 'ad/', delimiter: '|', maxKeys: 1, signal: signal(), ...(token !== undefined ? { token } : {}) });
+      pages.push({ entries: [...page.objects.map((o) => o.key), ...page.commonPrefixes], token: page.nextToken });
+      token = page.nextToken;
+    } while (token !== undefined && pages.length < 5);
+    expect(pages.map((p) => p.entries)).toEqual([['ad/p/3'], ['ad/p|'], ['ad/p|'], ['ad/p|'], ['ad/p|']]);
+    expect(pages[2]!.token).toBe(pages[1]!.token);
+    // "/" pages correctly
+    const slash = await driver.listObjects({ bucket, prefix: 'ad/', delimiter: '/', maxKeys: 1, signal: signal() });
+    expect([...slash.objects.map((o) => o.key), ...slash.commonPrefixes]).toEqual(['ad/p/']);
+    expect(await failure(() => store.listPage(bucket, { prefix: 'ad/', delimiter: '|' }))).toMatchObject({ code: 'NotSupported' });
+  });
+
+  it('lists no uploads under a "directory" prefix, only by exact key (why multipart.listUploadsPrefix is false)', async () => {
+    expect(store.capabilities.multipart?.listUploadsPrefix).toBe(false);
+    const a = await driver.createMultipartUpload({ bucket, key: 'lu/a', metadata: {}, signal: signal() });
+    const b = await driver.createMultipartUpload({ bucket, key: 'lu/b/x', metadata: {}, signal: signal() });
+    try {
+      expect((await driver.listMultipartUploads({ bucket, prefix: 'lu/', maxUploads: 1000, signal: signal() })).uploads).toEqual([]);
+      const all = (await driver.listMultipartUploads({ bucket, maxUploads: 1000, signal: signal() })).uploads.map((u) => u.key);
+      expect(all).toEqual(expect.arrayContaining(['lu/a', 'lu/b/x']));
+      expect((await driver.listMultipartUploads({ bucket, prefix: 'lu/a', maxUploads: 1000, signal: signal() })).uploads.map((u) => u.key)).toEqual(['lu/a']);
+    } finally {
+      for (const u of [a, b]) await driver.abortMultipartUpload({ bucket, key: u === a ? 'lu/a' : 'lu/b/x', uploadId: u.uploadId, signal: signal() });
     }
   });
 
@@ -271,7 +329,8 @@ describe('Ceph RGW profile', () => {
     expect(r.etag).toBe(`"${createHash('md5').update(Buffer.from(createHash('md5').update('abc').digest())).digest('hex')}-1"`);
   });
 
-  it('refuses to complete with a subset of the uploaded parts: 400 InvalidPart (no capability; MinIO and AWS accept it)', async () => {
+  it('refuses to complete with a subset of the uploaded parts: 400 InvalidPart (why multipart.completeSubset is false; MinIO and AWS accept it)', async () => {
+    expect(store.capabilities.multipart?.completeSubset).toBe(false);
     const up = await store.createMultipartUpload(bucket, 'subset');
     const p1 = await store.uploadPart(up, 1, new Uint8Array(5 * 1024 * 1024));
     await store.uploadPart(up, 2, 'unused tail');
@@ -340,11 +399,14 @@ describe('Ceph RGW profile', () => {
     expect(await (await store.get(bucket, 'if-match-star', { ifMatch: '*' })).body.text()).toBe('star');
   });
 
-  it('accepts parts in descending order (AWS: InvalidPartOrder; not corrected)', async () => {
+  it('accepts parts in descending order (AWS: InvalidPartOrder; core refuses them for every server before I/O)', async () => {
     const up = await store.createMultipartUpload(bucket, 'desc');
     const p1 = await store.uploadPart(up, 1, new Uint8Array(5 * 1024 * 1024));
     const p2 = await store.uploadPart(up, 2, 'tail');
-    await store.completeMultipartUpload(up, [p2, p1]);
+    const early = await failure(() => store.completeMultipartUpload(up, [p2, p1]));
+    expect(early).toMatchObject({ code: 'InvalidArgument', field: 'parts' });
+    expect(early.statusCode).toBeUndefined();
+    await driver.completeMultipartUpload({ ...up, parts: [p2, p1], signal: signal() });
     expect((await store.head(bucket, 'desc')).size).toBe(5 * 1024 * 1024 + 4);
   });
 

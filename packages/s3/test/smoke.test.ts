@@ -194,8 +194,13 @@ describe.each(SERVERS)('S3 adapter on %s', (server: ServerName) => {
     const slash = await store.listPage(b, { prefix: 'a/', delimiter: '/' });
     expect(slash.objects.map((o) => o.key)).toEqual(['a/1', 'a/2']);
     expect(slash.commonPrefixes).toEqual(['a/b/']);
-    const pipe = await store.listPage(b, { delimiter: '|' });
-    expect(pipe.commonPrefixes).toEqual(['b|']);
+    if (store.capabilities.listing.anyDelimiter) {
+      const pipe = await store.listPage(b, { delimiter: '|' });
+      expect(pipe.commonPrefixes).toEqual(['b|']);
+    } else {
+      // MinIO pages other delimiters wrongly (see server-quirks.test.ts): core refuses them before I/O.
+      expect(await failure(() => store.listPage(b, { delimiter: '|' }))).toMatchObject({ code: 'NotSupported' });
+    }
     const after = await store.listPage(b, { startAfter: 'b|2', pageSize: 2 });
     expect(after.objects.map((o) => o.key)).toEqual(['c', 'ctl\u0001key']);
     const tampered = (await store.listPage(b, { pageSize: 1 })).nextCursor!;

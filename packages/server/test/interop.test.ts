@@ -8,9 +8,15 @@ import { CREDS, testServer } from './support.js';
 const script = fileURLToPath(new URL('./interop/boto3_server_check.py', import.meta.url));
 const inCi = process.env.CI === 'true' || process.env.CI === '1';
 
-/** Debian's python3-boto3 (/usr/bin/python3) first: the one CI installs; then any other python3 on PATH that has boto3. */
+/**
+ * STOWAGE_PYTHON when set (as @stowage/s3's interop test), then Debian's
+ * python3-boto3 (/usr/bin/python3): the one CI installs; then any other
+ * python3 on PATH that has boto3.
+ */
+const PREFERRED = process.env.STOWAGE_PYTHON ?? '/usr/bin/python3';
+
 function interpreters(): Array<{ python: string; boto3: string | undefined }> {
-  const candidates = ['/usr/bin/python3', 'python3'];
+  const candidates = [...new Set([PREFERRED, '/usr/bin/python3', 'python3'])];
   const seen = new Set<string>();
   const out: Array<{ python: string; boto3: string | undefined }> = [];
   for (const python of candidates) {
@@ -52,7 +58,7 @@ describe('interop: boto3 (an independent client) against the server', () => {
       return;
     }
     expect(
-      found.find((i) => i.python === '/usr/bin/python3')?.boto3 ?? withBoto[0]?.boto3,
+      found.find((i) => i.python === PREFERRED)?.boto3 ?? withBoto[0]?.boto3,
       `python3 -c 'import boto3' failed for ${found.map((i) => i.python).join(', ') || 'every python3'}: apt-get install python3-boto3`,
     ).toBeDefined();
   });

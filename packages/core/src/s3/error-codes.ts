@@ -131,15 +131,21 @@ export function mapS3ErrorCode(code: string, message: string, status: number | u
       return new NotSupportedError(context.operation, `The server does not implement ${context.operation} (${detail})`, options);
   }
 
-  const versionRead = (context.operation === 'getObject' || context.operation === 'headObject') && context.versionId !== undefined;
-  if (versionRead) {
+  if (context.versionId !== undefined) {
     // A delete-marker version cannot be read: MinIO (and AWS) answer 405, Ceph NoSuchKey.
-    if (code === 'MethodNotAllowed' || status === 405) return new VersionNotFoundError(bucket, key, context.versionId!, options);
-    // MinIO: 400 InvalidArgument "Invalid version id specified" for an id not in its format
-    // (a HEAD carries no message: 400 alone). No version can have such an id.
-    if ((code === 'InvalidArgument' && /version/i.test(message)) || (context.operation === 'headObject' && status === 400)) {
-      return new VersionNotFoundError(bucket, key, context.versionId!, options);
+    const versionRead = context.operation === 'getObject' || context.operation === 'headObject';
+    if (versionRead && (code === 'MethodNotAllowed' || status === 405)) return new VersionNotFoundError(bucket, key, context.versionId, options);
+    // MinIO: 400 InvalidArgument "Invalid version id specified" for an id not in its format, on
+    // every call that names a version (measured: GET, HEAD, DELETE, Get/PutObjectRetention,
+    // Get/PutObjectLegalHold; a HEAD carries no message: 400 alone). No version has such an id.
+    if ((code === 'InvalidArgument' && /version id/i.test(message)) || (context.operation === 'headObject' && status === 400)) {
+      return new VersionNotFoundError(bucket, key, context.versionId, options);
     }
+  }
+  // A copy source's version id in another format: 400 InvalidArgument "Invalid version id
+  // specified" (@stowage/server; MinIO answers 404 NoSuchVersion, Ceph 404 NoSuchKey).
+  if (context.sourceVersionId !== undefined && code === 'InvalidArgument' && /version id/i.test(message)) {
+    return new VersionNotFoundError(context.sourceBucket ?? bucket, context.sourceKey ?? key, context.sourceVersionId, options);
   }
 
   if (LOCK_OPERATIONS.has(context.operation)) {
