@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { sleep, type Metadata, type Retention, type Store } from '@stowage/core';
@@ -15,6 +17,8 @@ export interface TransferSettings {
   /** Bytes per second for uploads from local files / stdin. */
   maxRate?: number;
   verify?: boolean | 'required';
+  /** `--resume`: uploads from files are checkpointed here (one JSON file per source and destination) and resumed from it. */
+  checkpointDir?: string;
 }
 
 export interface WriteSettings {
@@ -42,6 +46,12 @@ const progressOf = (reporter: ProgressReporter | undefined, id: string) =>
   reporter === undefined ? undefined : (p: { bytesDone: number; totalBytes: number | undefined; partsDone: number; partsTotal: number | undefined; partsRetried: number }) => reporter.update(id, p);
 
 /** A local file (or stdin, `path` undefined) into an object, through the transfer manager. */
+/** The checkpoint file of one upload: named by a hash of the source file and the destination. */
+export function checkpointPath(dir: string, store: Store, bucket: string, key: string, path: string): string {
+  const id = createHash('sha256').update(`${resolve(path)}\n${store.provider}\n${bucket}\n${key}`).digest('hex').slice(0, 32);
+  return join(dir, `upload-${id}.json`);
+}
+
 export async function uploadFile(
   store: Store,
   bucket: string,
@@ -74,6 +84,7 @@ export async function uploadFile(
     legalHold: settings.legalHold,
     ifNoneMatch: settings.ifNoneMatch,
     onProgress: progressOf(reporter, id),
+    ...(settings.checkpointDir !== undefined && path !== undefined && !settings.maxRate ? { checkpoint: checkpointPath(settings.checkpointDir, store, bucket, key, path), resume: true } : {}),
   });
   reporter?.complete(id, result.size, result.parts);
   return {

@@ -4,7 +4,7 @@
  * codes, secrets never printed.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -76,10 +76,20 @@ describe('stowage on memory://', () => {
     expect(noFile.code).toBe(3);
   });
 
-  it('--resume is refused with a usage error naming why (the transfer manager has no checkpoints yet)', async () => {
-    const r = await runCli(['cp', '--resume', join(dir, 'big.bin'), 'memory://demo/x']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--resume is not available yet: @stowage\/transfer has no resumable transfers/);
+  it('--resume: uploads from files are checkpointed and the checkpoint removed on success; stdin, downloads and --max-rate are refused', async () => {
+    const cpDir = join(dir, 'checkpoints');
+    writeFileSync(join(dir, 'resume.bin'), randomBytes(3 * 1024 * 1024 + 7));
+    const ok = await runCli(['cp', '--resume', '--part-size', '5MiB', join(dir, 'resume.bin'), 'memory://demo/x'], { env: { STOWAGE_CHECKPOINT_DIR: cpDir } });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(existsSync(cpDir) ? readdirSync(cpDir) : []).toEqual([]);
+    for (const args of [['cp', '--resume', '-', 'memory://demo/x'], ['cp', '--resume', 'memory://demo/x', join(dir, 'out.bin')]]) {
+      const r = await runCli(args, { env: { STOWAGE_CHECKPOINT_DIR: cpDir } });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/--resume applies to uploads from local files/);
+    }
+    const rate = await runCli(['cp', '--resume', '--max-rate', '1MiB', join(dir, 'resume.bin'), 'memory://demo/x']);
+    expect(rate.code).toBe(2);
+    expect(rate.stderr).toMatch(/--resume and --max-rate cannot be combined/);
   });
 
   it('ls, stat, versioning and presign on memory (presign is a capability memory lacks: exit 1, named)', async () => {

@@ -3,12 +3,13 @@
  * each addressed through a named profile of a config file. With CI=true a
  * missing server fails; locally it skips (loudly).
  */
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { jsonLines, realServer, runCli, uniqueBucket } from './support/cli.js';
+import { BIN, cleanEnv, jsonLines, realServer, runCli, uniqueBucket } from './support/cli.js';
 
 const ceph = realServer('ceph');
 const minio = realServer('minio');
@@ -121,5 +122,48 @@ describe.skipIf(!ceph || !minio)('across real servers', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(jsonLines(r.stdout).at(-1)).toMatchObject({ type: 'summary', copied: 3, failed: 0 });
     for (const [k, v] of Object.entries(files)) expect(md5((await cli(['cat', `minio://${to}/dst/${k}`, '--profile', 'minio'])).bytes)).toBe(md5(v));
+  });
+});
+
+describe.skipIf(!minio)('cp --resume on MinIO: a killed upload is resumed from its checkpoint', () => {
+  const bucket = uniqueBucket('stowage-cli-resume');
+  const url = `minio://${bucket}`;
+  const p = ['--profile', 'minio'];
+
+  it('SIGKILL after ≥ 3 checkpointed parts; cp --resume completes it; the checkpoint is removed; the object is byte-identical', { timeout: 240_000 }, async () => {
+    made.push({ url, profile: 'minio' });
+    expect((await cli(['mb', url, ...p])).code).toBe(0);
+    const body = randomBytes(200 * 1024 * 1024 + 5);
+    const file = join(dir, 'resume.bin');
+    writeFileSync(file, body);
+    const cpDir = join(dir, 'checkpoints');
+    const env = { STOWAGE_CONFIG: config, STOWAGE_CHECKPOINT_DIR: cpDir };
+    const args = ['cp', '--resume', '--part-size', '5MiB', '--concurrency', '1', file, `${url}/big.bin`, ...p];
+    const child = spawn(process.execPath, [BIN, ...args], { env: cleanEnv(env), stdio: ['ignore', 'ignore', 'ignore'] });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    let partsAtKill = 0;
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && child.exitCode === null) {
+      const files = existsSync(cpDir) ? readdirSync(cpDir).filter((f) => f.endsWith('.json')) : [];
+      if (files.length === 1) {
+        try {
+          partsAtKill = (JSON.parse(readFileSync(join(cpDir, files[0]!), 'utf8')) as { parts: unknown[] }).parts.length;
+        } catch {
+          // mid-rename: read again
+        }
+        if (partsAtKill >= 3) break;
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    expect(partsAtKill).toBeGreaterThanOrEqual(3);
+    expect(partsAtKill).toBeLessThan(41);
+
+    const again = await runCli(args, { env, timeoutMs: 180_000 });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/41 parts, multipart/);
+    expect(readdirSync(cpDir).filter((f) => f.endsWith('.json'))).toEqual([]);
+    expect(md5((await cli(['cat', `${url}/big.bin`, ...p])).bytes)).toBe(md5(body));
   });
 });

@@ -8,8 +8,10 @@ import {
   isStowageError,
   NotSupportedError,
   ProviderError,
+  TransientError,
   type StowageError,
 } from './errors/stowage-error.js';
+import { networkErrorCode } from './errors/network.js';
 import { CursorCodec } from './pagination/cursor.js';
 import { abortError, runWithRetry, type RetryOptions, type StoreHooks } from './retry/retry-policy.js';
 import { prepareBody, collectStream } from './body/body-input.js';
@@ -673,6 +675,9 @@ export class Store {
     if (e instanceof Error && (e.name === 'AbortError' || e.name === 'TimeoutError')) {
       return new AbortedError(e.message || 'Aborted', { provider: this.provider, cause: e });
     }
+    // A socket reset or a body cut short (also mid-download, where no adapter sees it) is worth retrying.
+    const network = networkErrorCode(e);
+    if (network) return new TransientError(`Network failure (${network})`, { provider: this.provider, cause: e });
     return new ProviderError(e instanceof Error ? e.message : 'Unexpected driver failure', { provider: this.provider, cause: e });
   }
 

@@ -237,3 +237,20 @@ describe('cursors', () => {
     expect(() => codec.decode(c, { o: 'list', b: 'y' })).toThrow(InvalidArgumentError);
   });
 });
+
+describe('error normalisation', () => {
+  it('a socket reset from a driver or a body becomes a retryable TransientError', async () => {
+    const driver = new ScriptedDriver();
+    let resets = 0;
+    driver.before = (op) => {
+      if (op === 'headObject' && resets++ === 0) throw Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
+    };
+    const store = new Store(driver, { retry: noJitter });
+    await store.put('bucket', 'k', 'x');
+    await expect(store.head('bucket', 'k')).resolves.toMatchObject({ size: 1 });
+    expect(driver.count('headObject')).toBe(2);
+    const normalized = store.normalize(new Error('socket hang up'));
+    expect(normalized).toMatchObject({ code: 'Transient', retryable: true, provider: 'scripted' });
+    expect(store.normalize(new Error('something else'))).toMatchObject({ code: 'ProviderError', retryable: false });
+  });
+});

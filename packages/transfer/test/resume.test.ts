@@ -87,6 +87,27 @@ describe('resume (memory store)', () => {
     expect(fresh.parts).toBe(5);
   });
 
+  it('bytes: skipped parts are re-hashed; other bytes of the same size are refused, the same bytes resume', async () => {
+    const t = instrumentedStore();
+    await t.store.createBucket(B);
+    const data = pattern(20 * KiB + 3);
+    const cp = new MemoryCheckpointStore();
+    t.intercept.uploadPart = async (req) => {
+      if (req.partNumber === 3) throw new AccessDeniedError('injected');
+      return t.inner.uploadPart!(req);
+    };
+    expect(isStowageError(await upload(t.store, B, 'k', data, { partSize: 4 * KiB, concurrency: 1, checkpoint: cp }).catch((e) => e), 'AccessDenied')).toBe(true);
+    delete t.intercept.uploadPart;
+    const other = data.slice();
+    other[5] = other[5]! ^ 1;
+    expect(await resumeUpload(t.store, B, 'k', other, { partSize: 4 * KiB, checkpoint: cp }).catch((e) => e)).toBeInstanceOf(SourceChangedError);
+    const before = t.count('uploadPart');
+    const r = await resumeUpload(t.store, B, 'k', data, { partSize: 4 * KiB, checkpoint: cp });
+    expect(t.count('uploadPart') - before).toBe(4);
+    expect(r.parts).toBe(6);
+    expect(sha256(await readAll(download(t.store, B, 'k').stream()))).toBe(sha256(data));
+  });
+
   it('a checkpoint needs a body of known identity', async () => {
     const t = instrumentedStore();
     await t.store.createBucket(B);

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { lstat, readdir, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { basename, extname, join, relative, sep } from 'node:path';
 import { isStowageError, PreconditionFailedError, type Metadata, type Retention, type Store } from '@stowage/core';
 import { bool, expectArgs, list, str, type Command, type Context, type Values } from '../context.js';
@@ -14,10 +15,16 @@ import { formatBytes, parseDate, parseDuration, parseInteger, parseSize } from '
 const USAGE = 'stowage cp <source> <destination> [-r] [--include G] [--exclude G] [options]';
 
 /**
- * Whether @stowage/transfer offers resumable transfers. It does not yet:
- * `--resume` is refused with a usage error that says so.
+ * Whether @stowage/transfer offers resumable transfers: it does for uploads
+ * from files (checkpoints, `resume`). Without it `--resume` is refused.
  */
-export const RESUME_AVAILABLE = false;
+export const RESUME_AVAILABLE = true;
+
+/** Where `--resume` keeps upload checkpoints: $STOWAGE_CHECKPOINT_DIR, else $XDG_STATE_HOME/stowage/checkpoints, else ~/.local/state/…. */
+export function checkpointDir(): string {
+  if (process.env.STOWAGE_CHECKPOINT_DIR) return process.env.STOWAGE_CHECKPOINT_DIR;
+  return join(process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'stowage', 'checkpoints');
+}
 
 export const cp: Command = {
   name: 'cp',
@@ -47,7 +54,10 @@ Options:
   --legal-hold             put a legal hold on new objects
   --no-clobber             never overwrite: objects with If-None-Match: * (where the backend can), files refused if present
   --max-rate <size>        upload at most this many bytes per second (e.g. 20MiB)
-  --resume                 resume an interrupted transfer from its checkpoint (not available yet)
+  --resume                 checkpoint uploads from files after each part and resume an interrupted one
+                           (only the missing parts are sent; a changed file is refused). An interrupted
+                           upload then keeps its parts for the next --resume. Checkpoints: $STOWAGE_CHECKPOINT_DIR
+                           or ~/.local/state/stowage/checkpoints
   --progress / --no-progress   force / hide the progress display (default: a bar on a TTY, lines otherwise)
 
 Examples:
@@ -87,6 +97,13 @@ Examples:
     const source = ctx.location(args[0]!);
     const destination = ctx.location(args[1]!);
     const settings = transferSettings(ctx, values);
+    if (bool(values, 'resume')) {
+      if (source.kind !== 'local' || source.stdio || destination.kind === 'local') {
+        throw new UsageError('cp --resume applies to uploads from local files (not stdin, downloads or object copies)');
+      }
+      if (settings.maxRate !== undefined) throw new UsageError('cp: --resume and --max-rate cannot be combined (a throttled upload is a stream, which cannot be resumed)');
+      settings.checkpointDir = checkpointDir();
+    }
     const write = writeSettings(values);
     const filters = makeFilters(filterOrder ?? []);
     if (!bool(values, 'recursive') && filters.length > 0) throw new UsageError('cp: --include / --exclude need --recursive');

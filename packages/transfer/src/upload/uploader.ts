@@ -391,7 +391,8 @@ class UploadJob {
         }
         const prior = done.get(index + 1);
         if (prior && prior.size === want) {
-          // Acknowledged before the crash: not read, not sent.
+          // Acknowledged before the crash: not read, not sent (bytes, whose identity is only a size, are re-hashed).
+          if (inMemory) await this.confirmSkipped(prior, inMemory.subarray(size, size + want));
           parts[index] = { partNumber: index + 1, etag: prior.etag };
           md5s[index] = prior.md5 !== undefined ? Buffer.from(prior.md5, 'hex') : undefined;
           if (prior.md5 === undefined) partsEtagChecked = false;
@@ -561,6 +562,15 @@ class UploadJob {
       }
       await sleep(Math.min(100 * 2 ** attempt, 2000, Math.max(0, deadline - Date.now())));
     }
+  }
+
+  /** In-memory bodies: a part skipped on resume must hash to the checksum recorded for it. */
+  private async confirmSkipped(prior: CheckpointPart, bytes: Uint8Array): Promise<void> {
+    const alg = (prior.checksum?.algorithm ?? (prior.md5 !== undefined ? 'md5' : undefined)) as PartAlgorithm | undefined;
+    if (alg === undefined) throw new SourceChangedError(`Part ${prior.partNumber} of the checkpoint has no checksum: cannot confirm the bytes are the same`);
+    const d = await this.hasher.digest(bytes, [alg]);
+    const ok = prior.checksum ? toBase64(d[alg]!) === prior.checksum.value : toHex(d.md5!) === prior.md5;
+    if (!ok) throw new SourceChangedError(`Part ${prior.partNumber} of the body is not the bytes the checkpoint recorded: refusing to resume`);
   }
 
   /** Whether `upload` is still listed among the key's multipart uploads. */
