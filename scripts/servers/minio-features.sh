@@ -143,6 +143,9 @@ up() {
   for p in $FEAT_PORT $FEAT_CONSOLE $REPL_PORT $REPL_CONSOLE; do
     port_busy "$p" && { say "127.0.0.1:$p is in use by a process this clone did not start"; exit 1; }
   done
+  # Whatever is left in $BASE now belongs to no running server (a crashed run, another clone
+  # that did not stop): its data was encrypted with a KMS key that is gone, so start empty.
+  rm -rf "$BASE"
   mkdir -p "$BASE" "$PIDS" "$LOGS"
   echo "$ROOT" >"$BASE/owner"
   make_certs
