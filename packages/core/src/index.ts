@@ -15,6 +15,7 @@ export { validateBucketName } from './validation/bucket-name.js';
 export { validateKey, validateKeyFragment, utf8Length, isWellFormedUnicode } from './validation/object-key.js';
 export { checkKeyRule, type KeyRule } from './validation/key-rules.js';
 export { validateRange, resolveRange, rangeHeader, parseContentRange, type ResolvedRange } from './validation/range.js';
+export { validateCopyRange } from './validation/range.js';
 export { encodeMetadata, decodeMetadata, encodeMetadataValue, decodeMetadataValue } from './validation/metadata.js';
 export { validatePartNumber } from './validation/part-number.js';
 export { validateRetention, validateRetentionMode, validateDefaultRetention } from './validation/retention.js';
@@ -26,6 +27,7 @@ export { mapS3ErrorCode, s3LockReason, s3StatusCode, isS3NotFoundCode, type S3Er
 export { S3_SERVER_PROFILES, S3_SERVER_PROFILE_NAMES, s3ProfileCapabilities, type S3ServerProfile } from './s3/server-profiles.js';
 export { S3_SERVER_QUIRKS, NO_S3_QUIRKS, type S3ServerQuirks } from './s3/server-quirks.js';
 export { quoteEtag, multipartEtag, encodeCopySourceKey, decodeS3Listed } from './s3/etag.js';
+export { s3CopySource, s3CopySourceRange, s3PartCopyHeaders, s3PartCopyMembers } from './s3/part-copy.js';
 export { s3DeleteManyResults, S3_DELETE_RECHECK_LIMIT, type S3DeleteAnswer } from './s3/delete-objects.js';
 export {
   applyLockAfterWrite,
@@ -43,6 +45,7 @@ export {
   type S3LockToApply,
   type S3QuirkDriver,
 } from './s3/quirk-workarounds.js';
+export { isProtectedTransport, mayLeavePayloadUnsigned, type PayloadSigning } from './s3/payload-signing.js';
 export {
   s3ContentMembers,
   s3CopyConditionMembers,

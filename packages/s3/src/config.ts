@@ -1,5 +1,5 @@
-import type { CapabilityOverrides, S3ServerProfile } from '@stowage/core';
-import { InvalidArgumentError, registerSecret, S3_SERVER_PROFILE_NAMES, configString, configBoolean, configObject, configEndpoint, configEndpointUrl } from '@stowage/core';
+import type { CapabilityOverrides, PayloadSigning, S3ServerProfile } from '@stowage/core';
+import { InvalidArgumentError, isProtectedTransport, registerSecret, S3_SERVER_PROFILE_NAMES, configString, configBoolean, configObject, configEndpoint, configEndpointUrl } from '@stowage/core';
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
 
 /**
@@ -76,9 +76,20 @@ export interface S3StoreConfig extends S3CallOptions {
    * PutObjectRetention, PutObjectLegalHold. Default: `true` except for `aws`.
    */
   contentMd5?: boolean;
+  /**
+   * `'auto'` (default): a PUT body in memory is sent as `UNSIGNED-PAYLOAD`
+   * (no SigV4 SHA-256 of every byte) when a checksum the server verifies binds
+   * it to the signature: `Content-MD5` or SHA-256/SHA-1 always, a CRC over TLS
+   * or loopback only (a CRC can be forged). `'always'`: sign every payload.
+   */
+  payloadSigning?: PayloadSigning;
   /** Do not prepend host prefixes (WriteGetObjectResponse's `{route}.`). Default: `true` with an endpoint. */
   disableHostPrefix?: boolean;
-  /** Extra S3Client settings (e.g. `requestHandler`); `maxAttempts` is always 1: core retries. */
+  /**
+   * Extra S3Client settings (e.g. `requestHandler`); `maxAttempts` is always 1: core retries.
+   * `expectContinueHeader` defaults to `false` here (the SDK's `Expect: 100-continue` on
+   * large bodies costs a round trip, and its Node handler a fresh connection, per part).
+   */
   clientConfig?: Omit<S3ClientConfig, 'maxAttempts' | 'retryStrategy'>;
   /** A default bucket from the URL form; the Store API names the bucket per call, so it is not used here. */
   bucket?: string;
@@ -96,6 +107,9 @@ export interface ResolvedS3Config {
   requestChecksumCalculation: ChecksumMode;
   responseChecksumValidation: ChecksumMode;
   contentMd5: boolean;
+  payloadSigning: PayloadSigning;
+  /** TLS or loopback (or AWS): the transport itself protects the body. */
+  protectedTransport: boolean;
   disableHostPrefix: boolean;
   callOptions: S3CallOptions;
   clientConfig: Omit<S3ClientConfig, 'maxAttempts' | 'retryStrategy'>;
@@ -104,7 +118,7 @@ export interface ResolvedS3Config {
 const KNOWN = new Set([
   'provider', 'endpoint', 'host', 'port', 'useSSL', 'region', 'forcePathStyle', 'credentials', 'accessKeyId', 'secretAccessKey',
   'sessionToken', 'profile', 'serverProfile', 'capabilities', 'requestChecksumCalculation', 'responseChecksumValidation', 'contentMd5',
-  'disableHostPrefix', 'clientConfig', 'bucket', 'expectedBucketOwner', 'requestPayer',
+  'payloadSigning', 'disableHostPrefix', 'clientConfig', 'bucket', 'expectedBucketOwner', 'requestPayer',
 ]);
 
 /**
@@ -152,6 +166,8 @@ export function resolveConfig(input: S3StoreConfig | Record<string, unknown> = {
   if (capabilities !== undefined && (capabilities === null || typeof capabilities !== 'object' || Array.isArray(capabilities))) {
     throw new InvalidArgumentError('config.capabilities', 'must be a record of capability overrides');
   }
+  const payloadSigning = configString(c, 'payloadSigning') ?? 'auto';
+  if (payloadSigning !== 'auto' && payloadSigning !== 'always') throw new InvalidArgumentError('config.payloadSigning', 'must be "auto" or "always"');
   const clientConfig = c.clientConfig;
   if (clientConfig !== undefined && (clientConfig === null || typeof clientConfig !== 'object')) throw new InvalidArgumentError('config.clientConfig', 'must be an object');
 
@@ -166,6 +182,8 @@ export function resolveConfig(input: S3StoreConfig | Record<string, unknown> = {
     requestChecksumCalculation,
     responseChecksumValidation,
     contentMd5: configBoolean(c, 'contentMd5') ?? !nativeAws,
+    payloadSigning,
+    protectedTransport: isProtectedTransport(url),
     disableHostPrefix: configBoolean(c, 'disableHostPrefix') ?? !isAws,
     callOptions,
     clientConfig: (clientConfig ?? {}) as ResolvedS3Config['clientConfig'],

@@ -102,6 +102,7 @@ import {
 } from '@stowage/core';
 import { resolveConfig, type ResolvedS3Config, type S3CallOptions, type S3StoreConfig } from './config.js';
 import { useContentMd5 } from './content-md5.js';
+import { useUnsignedPayload } from './unsigned-payload.js';
 import { mapS3Error, s3ErrorCode, s3ErrorMessage, type ErrorContext } from './errors.js';
 import { getObjectTorrent, type GetObjectTorrentRequest } from './extensions/torrent.js';
 import { writeGetObjectResponse, type WriteGetObjectResponseRequest } from './extensions/write-get-object-response.js';
@@ -146,6 +147,7 @@ export class S3Driver implements Driver {
       const resolved = resolveConfig(config);
       const client = new S3Client(clientConfig(resolved, resolved.requestChecksumCalculation, resolved.responseChecksumValidation));
       if (resolved.contentMd5) useContentMd5(client);
+      useUnsignedPayload(client, resolved.payloadSigning, resolved.protectedTransport);
       const capabilities = s3ProfileCapabilities(resolved.serverProfile, resolved.capabilities);
       const pendingLocks = new PendingUploadLocks(S3_SERVER_QUIRKS[resolved.serverProfile].lockIgnoredOnCopyAndMultipart);
       this.shared = { client, config: resolved, capabilities, closed: false, pendingLocks };
@@ -713,6 +715,7 @@ const QUIET_LOGGER = { trace() {}, debug() {}, info() {}, warn() {}, error() {} 
 
 function clientConfig(config: ResolvedS3Config, request: 'WHEN_SUPPORTED' | 'WHEN_REQUIRED', response: 'WHEN_SUPPORTED' | 'WHEN_REQUIRED'): S3ClientConfig {
   const out: S3ClientConfig = {
+    expectContinueHeader: false,
     ...config.clientConfig,
     // Core's retry layer owns retries.
     maxAttempts: 1,

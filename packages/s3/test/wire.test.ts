@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { crc32 as zlibCrc32 } from 'node:zlib';
 import { Agent, createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -195,5 +196,82 @@ describe('addressing', () => {
     expect(last().headers.authorization).toContain('Credential=AKIDPROVIDED/');
     expect(calls).toBe(1);
     await s.close();
+  });
+});
+
+describe('payload signing', () => {
+  const body = Buffer.from('payload signing body '.repeat(64));
+  const sha256hex = createHash('sha256').update(body).digest('hex');
+  const crc32 = () => {
+    const b = Buffer.alloc(4);
+    b.writeUInt32BE(zlibCrc32(body));
+    return b.toString('base64');
+  };
+  // A host name that is not loopback, resolved to this listener: the transport is plain HTTP to "elsewhere".
+  const remote = () => {
+    const agent = new Agent({ lookup: (_h, _o, cb) => (cb as (e: null, a: Array<{ address: string; family: number }>) => void)(null, [{ address: '127.0.0.1', family: 4 }]) });
+    const s = createS3Store(
+      {
+        endpoint: `http://storage.example:${port}`,
+        region: 'us-east-1',
+        serverProfile: 'minio',
+        credentials: { accessKeyId: 'AKIDWIRE', secretAccessKey: 'wire-secret-key' },
+        clientConfig: { requestHandler: { httpAgent: agent } as never },
+      },
+      { retry: false },
+    );
+    return { s, agent };
+  };
+
+  it('a part with Content-MD5 goes UNSIGNED-PAYLOAD, without Expect: 100-continue', async () => {
+    const s = store({ serverProfile: 'minio' });
+    const big = Buffer.alloc(3 * 1024 * 1024, 7);
+    await s.uploadPart({ bucket: 'bkt', key: 'k', uploadId: 'u1' }, 1, big, { contentMd5: md5(big) });
+    const r = last();
+    expect(r.url).toContain('partNumber=1');
+    expect(r.headers['x-amz-content-sha256']).toBe('UNSIGNED-PAYLOAD');
+    expect(r.headers.authorization).toMatch(/SignedHeaders=[^,]*content-md5[^,]*x-amz-content-sha256/);
+    expect(r.headers.expect).toBeUndefined();
+    expect(r.body.equals(big)).toBe(true);
+    await s.close();
+  });
+
+  it('a CRC32 is enough on loopback, not over plain HTTP elsewhere; Content-MD5 is enough everywhere', async () => {
+    const local = store({ serverProfile: 'minio' });
+    await local.put('bkt', 'k', body, { checksum: { algorithm: 'crc32', value: crc32() } });
+    expect(last().headers['x-amz-content-sha256']).toBe('UNSIGNED-PAYLOAD');
+    await local.close();
+
+    const { s, agent } = remote();
+    await s.put('bkt', 'k', body, { checksum: { algorithm: 'crc32', value: crc32() } });
+    expect(last().headers['x-amz-content-sha256']).toBe(sha256hex);
+    await s.uploadPart({ bucket: 'bkt', key: 'k', uploadId: 'u1' }, 2, body, { contentMd5: md5(body) });
+    expect(last().headers['x-amz-content-sha256']).toBe('UNSIGNED-PAYLOAD');
+    await s.close();
+    agent.destroy();
+  });
+
+  it('a body without a server-verified checksum is signed; payloadSigning "always" signs everything', async () => {
+    const plain = store({ serverProfile: 'generic' });
+    await plain.put('bkt', 'k', body);
+    expect(last().headers['x-amz-content-sha256']).toBe(sha256hex);
+    await plain.close();
+
+    const always = store({ serverProfile: 'minio', payloadSigning: 'always' });
+    await always.uploadPart({ bucket: 'bkt', key: 'k', uploadId: 'u1' }, 1, body, { contentMd5: md5(body) });
+    expect(last().headers['x-amz-content-sha256']).toBe(sha256hex);
+    await always.close();
+  });
+
+  it('an explicit expectContinueHeader in clientConfig is kept', async () => {
+    const s = store({ serverProfile: 'minio', clientConfig: { expectContinueHeader: true } });
+    const big = Buffer.alloc(3 * 1024 * 1024, 1);
+    await s.uploadPart({ bucket: 'bkt', key: 'k', uploadId: 'u1' }, 1, big, { contentMd5: md5(big) });
+    expect(last().headers.expect).toBe('100-continue');
+    await s.close();
+  });
+
+  it('a bad payloadSigning value is a typed error naming the field', () => {
+    expect(() => store({ payloadSigning: 'never' as never })).toThrow(/config\.payloadSigning/);
   });
 });
