@@ -18,6 +18,12 @@ export interface MultipartCapabilities {
    * only by an exact key: a prefix that is a "directory" lists nothing.
    */
   listUploadsPrefix?: boolean;
+  /**
+   * A part can be copied server-side from a byte range of an existing object
+   * (S3 UploadPartCopy: `x-amz-copy-source` with `x-amz-copy-source-range`).
+   * Absent: false.
+   */
+  copyPart?: boolean;
 }
 
 export interface ObjectLockCapabilities {
@@ -55,6 +61,11 @@ export interface Capabilities {
   maxObjectSize: number;
   /** Largest single-request put. */
   maxPutSize: number;
+  /**
+   * Largest object one single-request copy accepts (S3 CopyObject: 5 GiB);
+   * larger ones are copied in parts (`multipart.copyPart`). Absent: `maxPutSize`.
+   */
+  maxCopySize?: number;
   /** A put with a body of unknown length is accepted in one request. */
   unknownLengthPut: boolean;
   presign: { get: boolean; put: boolean; maxExpirySeconds: number } | null;
@@ -126,6 +137,7 @@ export const S3_LIMITS = {
   maxParts: 10_000,
   maxObjectSize: 5 * 1024 ** 4,
   maxPutSize: 5 * 1024 ** 3,
+  maxCopySize: 5 * 1024 ** 3,
   maxKeyBytes: 1024,
   maxMetadataBytes: 2048,
   maxPageSize: 1000,
@@ -175,9 +187,10 @@ export function s3Capabilities(): Capabilities {
     versioning: true,
     versioningSuspend: true,
     objectLock: { governance: true, compliance: true, legalHold: true, legalHoldIds: false, defaultRetention: true, removeRetention: true },
-    multipart: { minPartSize: S3_LIMITS.minPartSize, maxPartSize: S3_LIMITS.maxPartSize, maxParts: S3_LIMITS.maxParts, listPartsPagination: true, completeSubset: true },
+    multipart: { minPartSize: S3_LIMITS.minPartSize, maxPartSize: S3_LIMITS.maxPartSize, maxParts: S3_LIMITS.maxParts, listPartsPagination: true, completeSubset: true, copyPart: true },
     maxObjectSize: S3_LIMITS.maxObjectSize,
     maxPutSize: S3_LIMITS.maxPutSize,
+    maxCopySize: S3_LIMITS.maxCopySize,
     unknownLengthPut: false,
     presign: { get: true, put: true, maxExpirySeconds: 7 * 24 * 3600 },
     conditionalWrite: { ifMatch: true, ifNoneMatch: true },

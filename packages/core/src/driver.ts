@@ -20,7 +20,7 @@ import type {
   VersioningState,
   VersionSummary,
 } from './types.js';
-import type { ByteRange } from './validation/range.js';
+import type { ByteRange, ResolvedRange } from './validation/range.js';
 
 /**
  * The driver contract: what an adapter implements. Small and dumb on purpose —
@@ -64,6 +64,8 @@ export interface Driver {
   createMultipartUpload?(req: ObjectRequest & ContentHeaders & { metadata: Metadata; retention?: Retention; legalHold?: boolean }): Promise<{ uploadId: string }>;
   /** `checksum`, when set, is one of `capabilities.checksums`: send it for the server to verify. */
   uploadPart?(req: UploadRequest & { partNumber: number; body: DriverBody; contentLength?: number; contentMd5?: string; checksum?: BodyChecksum }): Promise<{ etag: string }>;
+  /** Present when `capabilities.multipart.copyPart`: part `partNumber` from (a range of) an existing object, copied by the server. */
+  uploadPartCopy?(req: DriverPartCopyRequest): Promise<DriverPartCopyResult>;
   completeMultipartUpload?(req: UploadRequest & { parts: CompletedPart[]; ifNoneMatch?: '*' }): Promise<PutResult>;
   abortMultipartUpload?(req: UploadRequest): Promise<void>;
   listParts?(req: UploadRequest & { maxParts: number; token?: string }): Promise<{ parts: PartInfo[]; nextToken?: string }>;
@@ -138,6 +140,24 @@ export interface DriverCopyRequest extends ObjectRequest, ContentHeaders {
   conditions: ReadConditions;
   retention?: Retention;
   legalHold?: boolean;
+}
+
+export interface DriverPartCopyRequest extends UploadRequest {
+  partNumber: number;
+  sourceBucket: string;
+  sourceKey: string;
+  sourceVersionId?: string;
+  /** Inclusive, validated (start <= end, at most `multipart.maxPartSize` bytes); absent: the whole source. */
+  range?: ResolvedRange;
+  /** The source's ETag must be this one (only when `capabilities.conditionalCopy`). */
+  ifMatch?: string;
+}
+
+export interface DriverPartCopyResult {
+  /** Quoted. */
+  etag: string;
+  lastModified?: Date;
+  sourceVersionId?: string;
 }
 
 export interface DriverListRequest extends BucketRequest {

@@ -55,6 +55,8 @@ import type {
   ReadConditions,
   Retention,
   RetentionOptions,
+  UploadPartCopyOptions,
+  UploadPartCopyResult,
   UploadPartOptions,
   VersioningState,
   VersionOptions,
@@ -64,7 +66,7 @@ import { validateBucketName } from './validation/bucket-name.js';
 import { decodeMetadata, encodeMetadata } from './validation/metadata.js';
 import { validateKey, validateKeyFragment } from './validation/object-key.js';
 import { validatePartNumber } from './validation/part-number.js';
-import { resolveRange, validateRange, type ByteRange } from './validation/range.js';
+import { resolveRange, validateCopyRange, validateRange, type ByteRange } from './validation/range.js';
 import { validateDefaultRetention, validateRetention } from './validation/retention.js';
 
 export interface StoreOptions {
@@ -516,6 +518,44 @@ export class Store {
       prepared.replay !== undefined,
     );
     return { partNumber, etag };
+  }
+
+  /**
+   * Part `partNumber` of `upload` from an existing object (or an inclusive byte
+   * range of it), copied by the server without the bytes passing through here
+   * (S3 UploadPartCopy). Needs `multipart.copyPart`; `ifMatch` needs
+   * `conditionalCopy`. The part-size minimum applies at completion, as for
+   * uploaded parts; a range past the source's end is the server's to refuse.
+   */
+  async uploadPartCopy(upload: MultipartUpload, partNumber: number, source: ObjectLocation, options: UploadPartCopyOptions = {}): Promise<UploadPartCopyResult> {
+    const multipart = this.checkUpload(upload);
+    if (!multipart.copyPart || !this.driver.uploadPartCopy) throw new NotSupportedError('multipart.copyPart', 'This backend cannot copy a part server-side', { provider: this.provider });
+    validatePartNumber(partNumber, multipart.maxParts);
+    if (source === null || typeof source !== 'object') throw new InvalidArgumentError('source', 'must be { bucket, key, versionId? }');
+    this.checkObject(source.bucket, source.key, 'source');
+    this.checkVersionId(source.versionId);
+    const range = options.range;
+    if (range !== undefined) validateCopyRange(range, multipart.maxPartSize);
+    if (options.ifMatch !== undefined) {
+      checkEtagArgument(options.ifMatch, 'ifMatch');
+      this.require('conditionalCopy');
+    }
+    const answer = await this.call('uploadPartCopy', upload, options, (signal) =>
+      this.driver.uploadPartCopy!({
+        ...upload,
+        partNumber,
+        sourceBucket: source.bucket,
+        sourceKey: source.key,
+        sourceVersionId: source.versionId,
+        range: range === undefined ? undefined : { start: range.start, end: range.end },
+        ifMatch: options.ifMatch,
+        signal,
+      }),
+    );
+    const out: UploadPartCopyResult = { partNumber, etag: answer.etag };
+    if (answer.lastModified !== undefined) out.lastModified = answer.lastModified;
+    if (answer.sourceVersionId !== undefined) out.sourceVersionId = answer.sourceVersionId;
+    return out;
   }
 
   async completeMultipartUpload(upload: MultipartUpload, parts: CompletedPart[], options: CompleteMultipartOptions = {}): Promise<PutResult> {

@@ -208,6 +208,30 @@ export interface UploadPartOptions extends CallOptions {
   checksum?: BodyChecksum;
 }
 
+/**
+ * Options of `Store.uploadPartCopy`: the part's bytes come from an existing
+ * object, copied by the server (S3 UploadPartCopy).
+ */
+export interface UploadPartCopyOptions extends CallOptions {
+  /**
+   * The inclusive byte span of the source to copy (S3's
+   * `x-amz-copy-source-range: bytes=start-end`); default the whole source.
+   * At most `multipart.maxPartSize` bytes.
+   */
+  range?: { start: number; end: number };
+  /** Copy only if the source's ETag is this one (`x-amz-copy-source-if-match`; needs `conditionalCopy`). */
+  ifMatch?: string;
+}
+
+export interface UploadPartCopyResult {
+  partNumber: number;
+  /** The part's ETag (the MD5 of the copied bytes on S3), for the completion. */
+  etag: string;
+  lastModified?: Date;
+  /** The source version the bytes came from, when the server says. */
+  sourceVersionId?: string;
+}
+
 export interface PartInfo {
   partNumber: number;
   etag: string;

@@ -42,6 +42,12 @@ export interface S3ErrorContext {
 }
 
 const MULTIPART_OPERATIONS = new Set(['uploadPart', 'completeMultipartUpload', 'abortMultipartUpload', 'listParts']);
+/**
+ * Operations that read a copy source: a missing key or version is the source's.
+ * (UploadPartCopy names an upload too: AWS and MinIO say NoSuchUpload for it;
+ * Ceph 16 answers NoSuchKey for a missing source and a gone upload alike.)
+ */
+const COPY_OPERATIONS = new Set(['copyObject', 'uploadPartCopy']);
 /** Operations where a refusal may come from object lock (a retention or a legal hold on a version). */
 const LOCK_OPERATIONS = new Set(['deleteObject', 'deleteObjects', 'putObjectRetention']);
 
@@ -91,20 +97,20 @@ export function mapS3ErrorCode(code: string, message: string, status: number | u
 
   switch (code) {
     case 'NoSuchBucket':
-      return new BucketNotFoundError(context.operation === 'copyObject' && /source/i.test(message) ? (context.sourceBucket ?? bucket) : bucket, options);
+      return new BucketNotFoundError(COPY_OPERATIONS.has(context.operation) && /source/i.test(message) ? (context.sourceBucket ?? bucket) : bucket, options);
     case 'NoSuchUpload':
       return new UploadNotFoundError(bucket, key, context.uploadId ?? '', options);
     case 'NoSuchKey':
       // Ceph RGW answers NoSuchKey for an upload id it no longer knows (after an abort).
       if (inMultipart) return new UploadNotFoundError(bucket, key, context.uploadId!, options);
-      if (context.operation === 'copyObject') {
+      if (COPY_OPERATIONS.has(context.operation)) {
         if (context.sourceVersionId !== undefined) return new VersionNotFoundError(context.sourceBucket ?? bucket, context.sourceKey ?? key, context.sourceVersionId, options);
         return new ObjectNotFoundError(context.sourceBucket ?? bucket, context.sourceKey ?? key, options);
       }
       if (context.versionId !== undefined) return new VersionNotFoundError(bucket, key, context.versionId, options);
       return new ObjectNotFoundError(bucket, key, options);
     case 'NoSuchVersion':
-      if (context.operation === 'copyObject') return new VersionNotFoundError(context.sourceBucket ?? bucket, context.sourceKey ?? key, context.sourceVersionId ?? '', options);
+      if (COPY_OPERATIONS.has(context.operation)) return new VersionNotFoundError(context.sourceBucket ?? bucket, context.sourceKey ?? key, context.sourceVersionId ?? '', options);
       return new VersionNotFoundError(bucket, key, context.versionId ?? '', options);
     case 'NotFound':
       // A HEAD has no body: the status is all there is.

@@ -26,6 +26,8 @@ export const S3_SERVER_PROFILES: Readonly<Record<S3ServerProfile, CapabilityOver
     // only the non-standard `x-amz-copy-if-*` names, and answers
     // `x-amz-copy-if-unmodified-since` with a response Node's HTTP parser rejects
     // ("Parse Error: Expected HTTP/"), so the feature is off rather than patched.
+    // UploadPartCopy with `x-amz-copy-source-if-match: "<wrong etag>"`: 200, part copied
+    // (the part copy itself works: whole source, `x-amz-copy-source-range`, a source versionId).
     conditionalCopy: false,
     // PUT with a wrong `x-amz-checksum-crc32` / `-crc32c` / `-sha1` / `-sha256`: 200,
     // stored. A wrong Content-MD5: 400 BadDigest. Only MD5 is verified.

@@ -27,6 +27,20 @@ export function validateRange(range: unknown): asserts range is ByteRange {
 }
 
 /**
+ * A copy-source range (S3's `x-amz-copy-source-range: bytes=start-end`):
+ * inclusive, both ends given, `start <= end`, at most `maxBytes` long.
+ * Whether it lies within the source is the server's to say (it knows the size).
+ */
+export function validateCopyRange(range: unknown, maxBytes: number): asserts range is ResolvedRange {
+  if (range === null || typeof range !== 'object' || Array.isArray(range)) throw new InvalidArgumentError('range', 'must be { start, end } (inclusive byte offsets)');
+  const r = range as Record<string, unknown>;
+  if (!isNonNegativeInteger(r.start)) throw new InvalidArgumentError('range.start', 'must be a non-negative integer');
+  if (!isNonNegativeInteger(r.end)) throw new InvalidArgumentError('range.end', 'must be a non-negative integer');
+  if (r.end < r.start) throw new InvalidArgumentError('range', `end ${r.end} is before start ${r.start} (the range is inclusive: bytes=start-end)`);
+  if (r.end - r.start + 1 > maxBytes) throw new InvalidArgumentError('range', `spans ${r.end - r.start + 1} bytes, over this backend's max part size ${maxBytes}`);
+}
+
+/**
  * Resolves a range against an object size with S3's rules: an end past the
  * object is truncated, a start at or past the size is an InvalidRangeError,
  * a suffix longer than the object is the whole object.
