@@ -31,6 +31,7 @@ import {
   s3LockMembers,
   s3MetadataMember,
   s3ObjectsPage,
+  s3PartCopyMembers,
   s3PartsPage,
   s3PutResult,
   s3ReadConditionMembers,
@@ -55,6 +56,8 @@ import {
   type DriverGetRequest,
   type DriverGetResult,
   type DriverListRequest,
+  type DriverPartCopyRequest,
+  type DriverPartCopyResult,
   type DriverPutRequest,
   type Metadata,
   type MultipartUpload,
@@ -404,6 +407,22 @@ export class IbmCosDriver implements Driver {
     } finally {
       release();
     }
+  }
+
+  async uploadPartCopy(req: DriverPartCopyRequest): Promise<DriverPartCopyResult> {
+    const { data, headers } = await this.raw<{ CopyPartResult?: { ETag?: string; LastModified?: Date } }>('uploadPartCopy', s3PartCopyMembers(req), req.signal, {
+      operation: 'uploadPartCopy',
+      bucket: req.bucket,
+      key: req.key,
+      uploadId: req.uploadId,
+      sourceBucket: req.sourceBucket,
+      sourceKey: req.sourceKey,
+      sourceVersionId: req.sourceVersionId,
+    });
+    const result: DriverPartCopyResult = { etag: quoteEtag(data.CopyPartResult?.ETag) };
+    if (data.CopyPartResult?.LastModified) result.lastModified = data.CopyPartResult.LastModified;
+    if (headers['x-amz-copy-source-version-id']) result.sourceVersionId = headers['x-amz-copy-source-version-id'];
+    return result;
   }
 
   async completeMultipartUpload(req: UploadRequest & { parts: CompletedPart[]; ifNoneMatch?: '*' }): Promise<PutResult> {

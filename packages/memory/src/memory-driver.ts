@@ -34,6 +34,8 @@ import {
   type DriverGetRequest,
   type DriverGetResult,
   type DriverListRequest,
+  type DriverPartCopyRequest,
+  type DriverPartCopyResult,
   type DriverPutRequest,
   type Metadata,
   type MultipartCapabilities,
@@ -285,8 +287,9 @@ export class MemoryDriver implements Driver {
       );
     }
     this.checkLockRequest(target, req.retention, req.legalHold);
-    if (from.data.length > this.capabilities.maxPutSize) {
-      throw new InvalidArgumentError('source', `is ${from.data.length} bytes, over the single-copy limit of ${this.capabilities.maxPutSize} (copy it in parts)`, opts(400));
+    const copyLimit = this.capabilities.maxCopySize ?? this.capabilities.maxPutSize;
+    if (from.data.length > copyLimit) {
+      throw new InvalidArgumentError('source', `is ${from.data.length} bytes, over the single-copy limit of ${copyLimit} (copy it in parts)`, opts(400));
     }
     const copied = this.rules.copyMetadata({
       directive: req.metadataDirective,
@@ -356,6 +359,41 @@ export class MemoryDriver implements Driver {
     const etag = etagOf(data);
     upload.parts.set(req.partNumber, { partNumber: req.partNumber, data, etag, lastModified: this.timestamp() });
     return { etag };
+  }
+
+  /**
+   * UploadPartCopy with S3's rules: the range is inclusive; a start at or past
+   * the source's size is InvalidRange (416), an end past it InvalidArgument
+   * (400, "Range specified is not valid for source object"); the part's ETag
+   * is the MD5 of the bytes copied; the part-size minimum applies at completion.
+   */
+  async uploadPartCopy(req: DriverPartCopyRequest): Promise<DriverPartCopyResult> {
+    checkSignal(req.signal);
+    const limits = this.multipart();
+    const upload = this.upload(req);
+    const source = this.bucket(req.sourceBucket);
+    const { version: from } = this.readVersion(source, req.sourceKey, req.sourceVersionId, 'sourceVersionId');
+    this.checkReadConditions(from, req.ifMatch !== undefined ? { ifMatch: req.ifMatch } : {}, 'copy');
+    const size = from.data.length;
+    let start = 0;
+    let end = size - 1;
+    if (req.range !== undefined) {
+      if (req.range.start >= size) throw new InvalidRangeError(`The requested range bytes=${req.range.start}-${req.range.end} is not satisfiable: the source has ${size} bytes`, opts(416));
+      if (req.range.end >= size) throw new InvalidArgumentError('range', `Range specified is not valid for source object of size: ${size} (S3: InvalidArgument)`, opts(400));
+      ({ start, end } = req.range);
+    }
+    const length = Math.max(0, end - start + 1);
+    if (length > limits.maxPartSize) {
+      throw new InvalidArgumentError('source', `is ${length} bytes, over the max part size ${limits.maxPartSize}: copy a range (S3: InvalidRequest)`, opts(400));
+    }
+    const data = length === 0 ? EMPTY : from.data.slice(start, end + 1);
+    const etag = etagOf(data);
+    const lastModified = this.timestamp();
+    upload.parts.set(req.partNumber, { partNumber: req.partNumber, data, etag, lastModified });
+    const out: DriverPartCopyResult = { etag, lastModified: new Date(lastModified.getTime()) };
+    const sourceVersionId = this.exposedVersionId(source, from);
+    if (sourceVersionId !== undefined) out.sourceVersionId = sourceVersionId;
+    return out;
   }
 
   async completeMultipartUpload(req: UploadRequest & { parts: CompletedPart[]; ifNoneMatch?: '*' }): Promise<PutResult> {

@@ -20,6 +20,7 @@ import {
   refuseOwnedBucket,
   settleCopy,
   s3DeleteManyResults,
+  s3PartCopyHeaders,
   s3UploadMarkers,
   s3VersionMarkers,
   S3_SERVER_QUIRKS,
@@ -43,6 +44,8 @@ import {
   type DriverGetRequest,
   type DriverGetResult,
   type DriverListRequest,
+  type DriverPartCopyRequest,
+  type DriverPartCopyResult,
   type DriverPutRequest,
   type Metadata,
   type MultipartUpload,
@@ -562,6 +565,40 @@ export class MinioDriver implements Driver {
     } finally {
       release();
     }
+  }
+
+  /** UploadPartCopy as a raw request (the client's `uploadPartCopy` escapes the source with encodeURI and cannot be aborted). */
+  async uploadPartCopy(req: DriverPartCopyRequest): Promise<DriverPartCopyResult> {
+    const context: ErrorContext = {
+      operation: 'uploadPartCopy',
+      bucket: req.bucket,
+      key: req.key,
+      uploadId: req.uploadId,
+      sourceBucket: req.sourceBucket,
+      sourceKey: req.sourceKey,
+      sourceVersionId: req.sourceVersionId,
+    };
+    const headers = { ...s3PartCopyHeaders(req), ...readHeaders(this.encryption), ...copySourceHeaders(this.encryption) };
+    const { res, body } = await this.run(req.signal, context, async () => {
+      const answer = await this.sendText({
+        method: 'PUT',
+        bucket: req.bucket,
+        key: req.key,
+        query: query([['partNumber', String(req.partNumber)], ['uploadId', req.uploadId]]),
+        headers,
+        body: '',
+      });
+      // S3 may answer 200 and put an <Error> in the body.
+      if (/<Error>/.test(answer.body)) throw serverError(500, answer.res.headers, answer.body);
+      return answer;
+    });
+    const doc = parseXml(body).CopyPartResult;
+    const result: DriverPartCopyResult = { etag: quoteEtag(text(doc, 'ETag')) };
+    const lastModified = text(doc, 'LastModified');
+    if (lastModified) result.lastModified = new Date(lastModified);
+    const sourceVersionId = one(res.headers, 'x-amz-copy-source-version-id');
+    if (sourceVersionId) result.sourceVersionId = sourceVersionId;
+    return result;
   }
 
   /**

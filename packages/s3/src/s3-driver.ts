@@ -28,6 +28,7 @@ import {
   type PutObjectCommandInput,
   S3Client,
   UploadPartCommand,
+  UploadPartCopyCommand,
   type BucketLocationConstraint,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
@@ -58,6 +59,7 @@ import {
   s3LockMembers,
   s3MetadataMember,
   s3ObjectsPage,
+  s3PartCopyMembers,
   s3PartsPage,
   s3ProfileCapabilities,
   s3PutResult,
@@ -84,6 +86,8 @@ import {
   type DriverGetRequest,
   type DriverGetResult,
   type DriverListRequest,
+  type DriverPartCopyRequest,
+  type DriverPartCopyResult,
   type DriverPutRequest,
   type Metadata,
   type MultipartUpload,
@@ -511,6 +515,22 @@ export class S3Driver implements Driver {
     } finally {
       release();
     }
+  }
+
+  async uploadPartCopy(req: DriverPartCopyRequest): Promise<DriverPartCopyResult> {
+    const out = await this.send<import('@aws-sdk/client-s3').UploadPartCopyCommandOutput>(
+      new UploadPartCopyCommand({
+        ...s3PartCopyMembers(req),
+        ...this.owner(),
+        ...(this.callOptions.expectedBucketOwner !== undefined ? { ExpectedSourceBucketOwner: this.callOptions.expectedBucketOwner } : {}),
+      }),
+      req.signal,
+      { operation: 'uploadPartCopy', bucket: req.bucket, key: req.key, uploadId: req.uploadId, sourceBucket: req.sourceBucket, sourceKey: req.sourceKey, sourceVersionId: req.sourceVersionId },
+    );
+    const result: DriverPartCopyResult = { etag: quoteEtag(out.CopyPartResult?.ETag) };
+    if (out.CopyPartResult?.LastModified) result.lastModified = out.CopyPartResult.LastModified;
+    if (out.CopySourceVersionId) result.sourceVersionId = out.CopySourceVersionId;
+    return result;
   }
 
   async completeMultipartUpload(req: UploadRequest & { parts: CompletedPart[]; ifNoneMatch?: '*' }): Promise<PutResult> {

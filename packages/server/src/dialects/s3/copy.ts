@@ -67,8 +67,10 @@ function parseCopyRange(value: string | undefined): { offset: number; length: nu
 }
 
 /**
- * UploadPartCopy: the Store has no server-side part copy, so the source (or its
- * range) is streamed from the store into the part — never buffered whole.
+ * UploadPartCopy: the served store's own part copy (`Store.uploadPartCopy`)
+ * when it has one (`multipart.copyPart`) and the request's source conditions
+ * are ones it takes (If-Match, with `conditionalCopy`). Otherwise the source (or
+ * its range) is streamed from the store into the part — never buffered whole.
  */
 export async function uploadPartCopy(call: S3Call): Promise<void> {
   const { ctx, store } = call;
@@ -76,9 +78,23 @@ export async function uploadPartCopy(call: S3Call): Promise<void> {
   const partNumber = partNumberParam(call);
   const source = parseCopySource(ctx.header('x-amz-copy-source')!);
   const range = parseCopyRange(ctx.header('x-amz-copy-source-range'));
+  const conditions = readConditions(ctx, 'x-amz-copy-source-');
+  const { ifMatch, ...otherConditions } = conditions;
+  const native =
+    store.capabilities.multipart?.copyPart === true && Object.keys(otherConditions).length === 0 && (ifMatch === undefined || store.capabilities.conditionalCopy);
+  if (native) {
+    const result = await store.uploadPartCopy(upload, partNumber, source, {
+      ...(range ? { range: { start: range.offset, end: range.offset + range.length - 1 } } : {}),
+      ...(ifMatch !== undefined ? { ifMatch } : {}),
+      signal: ctx.signal,
+    });
+    const xml = x('CopyPartResult', { xmlns: S3_NS }, x('LastModified', isoDate(result.lastModified ?? store.now())), x('ETag', result.etag));
+    sendXml(ctx, 200, xmlDocument(xml), { 'x-amz-copy-source-version-id': result.sourceVersionId });
+    return;
+  }
   let got;
   try {
-    got = await store.get(source.bucket, source.key, { versionId: source.versionId, range, ...readConditions(ctx, 'x-amz-copy-source-'), signal: ctx.signal });
+    got = await store.get(source.bucket, source.key, { versionId: source.versionId, range, ...conditions, signal: ctx.signal });
   } catch (e) {
     if (e && typeof e === 'object' && (e as { code?: string }).code === 'InvalidRange') {
       throw new HttpError(416, 'InvalidRange', 'The requested range is not satisfiable');
