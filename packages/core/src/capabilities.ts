@@ -119,6 +119,12 @@ export interface Capabilities {
   maxKeyBytes: number;
   /** Checksum algorithms the server verifies on upload. */
   checksums: readonly ChecksumAlgorithm[];
+  /**
+   * Whole-object checksums the server keeps and returns to a checksum-mode read
+   * (single puts that carried one; multipart uploads created with one, full-object
+   * or composite). Absent: none. Ceph RGW 16 keeps none.
+   */
+  storedChecksums?: readonly Exclude<ChecksumAlgorithm, 'md5'>[];
 }
 
 /** A deep-partial refinement, for server profiles and third-party overrides. */

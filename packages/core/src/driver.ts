@@ -1,6 +1,7 @@
 import type { Capabilities } from './capabilities.js';
 import type {
   BodyChecksum,
+  UploadChecksum,
   BucketInfo,
   CompletedPart,
   ContentHeaders,
@@ -52,7 +53,7 @@ export interface Driver {
 
   putObject(req: DriverPutRequest): Promise<PutResult>;
   getObject(req: DriverGetRequest): Promise<DriverGetResult>;
-  headObject(req: ObjectRequest & { versionId?: string; conditions: ReadConditions }): Promise<ObjectInfo>;
+  headObject(req: ObjectRequest & { versionId?: string; conditions: ReadConditions; checksumMode?: boolean }): Promise<ObjectInfo>;
   deleteObject(req: ObjectRequest & { versionId?: string; bypassGovernanceRetention?: boolean }): Promise<DeleteResult>;
   /** At most `capabilities.batchDeleteMax` entries; absent when the backend has no batch delete. */
   deleteObjects?(req: BucketRequest & { entries: { key: string; versionId?: string }[]; bypassGovernanceRetention?: boolean }): Promise<DeleteManyResult[]>;
@@ -61,12 +62,13 @@ export interface Driver {
   listObjects(req: DriverListRequest & { startAfter?: string }): Promise<{ objects: ObjectSummary[]; commonPrefixes: string[]; nextToken?: string }>;
   listObjectVersions?(req: DriverListRequest): Promise<{ versions: VersionSummary[]; commonPrefixes: string[]; nextToken?: string }>;
 
-  createMultipartUpload?(req: ObjectRequest & ContentHeaders & { metadata: Metadata; retention?: Retention; legalHold?: boolean }): Promise<{ uploadId: string }>;
+  createMultipartUpload?(req: ObjectRequest & ContentHeaders & { metadata: Metadata; retention?: Retention; legalHold?: boolean; checksum?: UploadChecksum }): Promise<{ uploadId: string }>;
   /** `checksum`, when set, is one of `capabilities.checksums`: send it for the server to verify. */
   uploadPart?(req: UploadRequest & { partNumber: number; body: DriverBody; contentLength?: number; contentMd5?: string; checksum?: BodyChecksum }): Promise<{ etag: string }>;
   /** Present when `capabilities.multipart.copyPart`: part `partNumber` from (a range of) an existing object, copied by the server. */
   uploadPartCopy?(req: DriverPartCopyRequest): Promise<DriverPartCopyResult>;
-  completeMultipartUpload?(req: UploadRequest & { parts: CompletedPart[]; ifNoneMatch?: '*' }): Promise<PutResult>;
+  /** `checksum`: the whole object's, for an upload created with a full-object checksum. */
+  completeMultipartUpload?(req: UploadRequest & { parts: CompletedPart[]; ifNoneMatch?: '*'; checksum?: BodyChecksum }): Promise<PutResult>;
   abortMultipartUpload?(req: UploadRequest): Promise<void>;
   listParts?(req: UploadRequest & { maxParts: number; token?: string }): Promise<{ parts: PartInfo[]; nextToken?: string }>;
   listMultipartUploads?(req: BucketRequest & { prefix?: string; maxUploads: number; token?: string }): Promise<{ uploads: MultipartUpload[]; nextToken?: string }>;
@@ -119,6 +121,8 @@ export interface DriverGetRequest extends ObjectRequest {
   versionId?: string;
   range?: ByteRange;
   conditions: ReadConditions;
+  /** Ask for the stored whole-object checksum (S3 `x-amz-checksum-mode: ENABLED`) into `info.checksum`. */
+  checksumMode?: boolean;
 }
 
 export interface DriverGetResult {

@@ -58,6 +58,7 @@ import type {
   UploadPartCopyOptions,
   UploadPartCopyResult,
   UploadPartOptions,
+  UploadChecksum,
   VersioningState,
   VersionOptions,
   VersionSummary,
@@ -293,7 +294,7 @@ export class Store {
     }
     const wanted: ByteRange | undefined = range;
     const result = await this.call('getObject', { bucket, key }, options, (signal) =>
-      this.driver.getObject({ bucket, key, versionId: options.versionId, range: wanted, conditions, signal }),
+      this.driver.getObject({ bucket, key, versionId: options.versionId, range: wanted, conditions, signal, ...(options.checksum && !wanted ? { checksumMode: true } : {}) }),
     );
     const info = { ...result.info, metadata: decodeMetadata(result.info.metadata) };
     let stream = result.body;
@@ -332,7 +333,7 @@ export class Store {
     this.checkVersionId(options.versionId);
     const conditions = this.checkReadConditions(options);
     const info = await this.call('headObject', { bucket, key }, options, (signal) =>
-      this.driver.headObject({ bucket, key, versionId: options.versionId, conditions, signal }),
+      this.driver.headObject({ bucket, key, versionId: options.versionId, conditions, signal, ...(options.checksum ? { checksumMode: true } : {}) }),
     );
     return { ...info, metadata: decodeMetadata(info.metadata) };
   }
@@ -479,6 +480,7 @@ export class Store {
     const metadata = this.checkMetadata(options.metadata);
     this.checkContentHeaders(options);
     this.checkWriteLock(options.retention, options.legalHold);
+    this.checkUploadChecksum(options.checksum);
     const { uploadId } = await this.call('createMultipartUpload', { bucket, key }, options, (signal) =>
       this.driver.createMultipartUpload!({
         bucket,
@@ -490,6 +492,7 @@ export class Store {
         contentEncoding: options.contentEncoding,
         retention: options.retention,
         legalHold: options.legalHold,
+        ...(options.checksum !== undefined ? { checksum: { algorithm: options.checksum.algorithm, type: options.checksum.type } } : {}),
         signal,
       }),
     );
@@ -564,14 +567,22 @@ export class Store {
     parts.forEach((p, i) => {
       validatePartNumber(p?.partNumber, multipart.maxParts);
       if (typeof p.etag !== 'string' || p.etag.length === 0) throw new InvalidArgumentError(`parts[${i}].etag`, 'must be a non-empty string');
+      if (p.checksum !== undefined && !isStoredChecksumValue(p.checksum)) throw new InvalidArgumentError(`parts[${i}].checksum`, 'must be { algorithm, value } with a base64 value');
       // S3's rule (InvalidPartOrder), which some servers (Ceph RGW 16) do not enforce: checked here for all.
       if (i > 0 && p.partNumber <= parts[i - 1]!.partNumber) {
         throw new InvalidArgumentError('parts', `must be in ascending part-number order, each number once: parts[${i}] is ${p.partNumber} after ${parts[i - 1]!.partNumber} (S3: InvalidPartOrder)`);
       }
     });
     if (options.ifNoneMatch !== undefined) this.require('conditionalWrite.ifNoneMatch');
+    if (options.checksum !== undefined && !isStoredChecksumValue(options.checksum)) throw new InvalidArgumentError('checksum', 'must be { algorithm, value } with a base64 value');
     return this.call('completeMultipartUpload', upload, options, (signal) =>
-      this.driver.completeMultipartUpload!({ ...upload, parts, ifNoneMatch: options.ifNoneMatch, signal }),
+      this.driver.completeMultipartUpload!({
+        ...upload,
+        parts,
+        ifNoneMatch: options.ifNoneMatch,
+        ...(options.checksum !== undefined ? { checksum: options.checksum } : {}),
+        signal,
+      }),
     );
   }
 
@@ -742,9 +753,22 @@ export class Store {
     if (!hasCapability(this.capabilities, capability)) throw new NotSupportedError(capability, undefined, { provider: this.provider });
   }
 
+  private checkUploadChecksum(checksum: UploadChecksum | undefined): void {
+    if (checksum === undefined) return;
+    if (checksum === null || typeof checksum !== 'object' || (checksum.type !== 'full-object' && checksum.type !== 'composite')) {
+      throw new InvalidArgumentError('checksum', 'must be { algorithm, type: "full-object" | "composite" }');
+    }
+    if (!(this.capabilities.storedChecksums ?? []).includes(checksum.algorithm)) {
+      throw new NotSupportedError(`storedChecksums.${checksum.algorithm}`, `This backend does not keep ${String(checksum.algorithm)} object checksums (capabilities.storedChecksums)`, { provider: this.provider });
+    }
+    if (checksum.type === 'full-object' && !checksum.algorithm.startsWith('crc')) {
+      throw new InvalidArgumentError('checksum', `a full-object checksum must be a CRC (S3 combines part CRCs), not ${checksum.algorithm}`);
+    }
+  }
+
   private checkBodyChecksum(checksum: BodyChecksum | undefined): void {
     if (checksum === undefined) return;
-    if (checksum === null || typeof checksum !== 'object' || typeof checksum.value !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(checksum.value)) {
+    if (checksum === null || typeof checksum !== 'object' || typeof checksum.value !== 'string' || !isBase64(checksum.value)) {
       throw new InvalidArgumentError('checksum', 'must be { algorithm, value } with a base64 value');
     }
     if (!(this.capabilities.checksums as readonly string[]).includes(checksum.algorithm) || checksum.algorithm === ('md5' as string)) {
@@ -894,3 +918,11 @@ function concat(chunks: Uint8Array[], size: number): Uint8Array {
 }
 
 export { collectStream };
+
+function isStoredChecksumValue(c: BodyChecksum): boolean {
+  return c !== null && typeof c === 'object' && ['crc32', 'crc32c', 'sha1', 'sha256'].includes(c.algorithm) && isBase64(c.value);
+}
+
+function isBase64(value: unknown): boolean {
+  return typeof value === 'string' && /^[A-Za-z0-9+/]+={0,2}$/.test(value);
+}

@@ -51,6 +51,21 @@ export interface ContentHeaders {
   contentEncoding?: string;
 }
 
+/**
+ * A whole-object checksum the server stored and returned (S3: `x-amz-checksum-*`
+ * and `x-amz-checksum-type` on a read with `x-amz-checksum-mode: ENABLED`).
+ */
+export interface StoredChecksum {
+  algorithm: Exclude<ChecksumAlgorithm, 'md5'>;
+  /**
+   * `full-object`: the checksum of every byte (single puts, FULL_OBJECT multipart);
+   * `composite`: the checksum of the parts' checksums, `value` ending in `-<parts>`.
+   */
+  type: 'full-object' | 'composite';
+  /** Base64 of the big-endian digest (plus `-<parts>` when composite). */
+  value: string;
+}
+
 export interface ObjectInfo extends ContentHeaders {
   bucket: string;
   key: string;
@@ -64,6 +79,8 @@ export interface ObjectInfo extends ContentHeaders {
   storageClass?: string;
   retention?: Retention;
   legalHold?: boolean;
+  /** The stored whole-object checksum, when asked for (`checksum: true`) and the server keeps one. */
+  checksum?: StoredChecksum;
 }
 
 export interface ObjectSummary {
@@ -112,10 +129,14 @@ export interface ReadConditions {
 export interface GetOptions extends CallOptions, ReadConditions {
   range?: ByteRange;
   versionId?: string;
+  /** Ask for the object's stored whole-object checksum (`info.checksum`); whole-object reads only. */
+  checksum?: boolean;
 }
 
 export interface HeadOptions extends CallOptions, ReadConditions {
   versionId?: string;
+  /** Ask for the object's stored whole-object checksum (`info.checksum`). */
+  checksum?: boolean;
 }
 
 export interface DeleteOptions extends CallOptions {
@@ -198,6 +219,17 @@ export interface CreateMultipartOptions extends CallOptions, ContentHeaders {
   metadata?: Metadata;
   retention?: Retention;
   legalHold?: boolean;
+  /**
+   * Have the server keep a checksum of the object (one of `capabilities.storedChecksums`):
+   * every part then carries its `checksum`, and the completion names each part's and,
+   * for `full-object`, the whole object's.
+   */
+  checksum?: UploadChecksum;
+}
+
+export interface UploadChecksum {
+  algorithm: Exclude<ChecksumAlgorithm, 'md5'>;
+  type: 'full-object' | 'composite';
 }
 
 export interface UploadPartOptions extends CallOptions {
@@ -242,10 +274,14 @@ export interface PartInfo {
 export interface CompletedPart {
   partNumber: number;
   etag: string;
+  /** The part's checksum, for an upload created with `checksum` (the same algorithm). */
+  checksum?: BodyChecksum;
 }
 
 export interface CompleteMultipartOptions extends CallOptions {
   ifNoneMatch?: '*';
+  /** The whole object's checksum, for an upload created with a `full-object` checksum: the server checks it. */
+  checksum?: BodyChecksum;
 }
 
 export interface ListPartsOptions extends CallOptions {

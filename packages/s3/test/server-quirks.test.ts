@@ -422,9 +422,9 @@ describe('Ceph RGW profile', () => {
 });
 
 describe('profiles are data', () => {
-  it('aws is core s3Capabilities(); generic turns off what a server may silently ignore', () => {
+  it('aws is core s3Capabilities() plus the checksums S3 keeps; generic turns off what a server may silently ignore', () => {
     const aws = driverFor('ceph', { serverProfile: 'aws' });
-    expect(aws.capabilities).toEqual(s3Capabilities());
+    expect(aws.capabilities).toEqual({ ...s3Capabilities(), storedChecksums: ['crc32', 'crc32c'] });
     const generic = driverFor('ceph', { serverProfile: 'generic' });
     expect(generic.capabilities).toMatchObject({ conditionalWrite: { ifMatch: false, ifNoneMatch: false }, conditionalCopy: false, checksums: ['md5'] });
     const overridden = driverFor('ceph', { capabilities: { maxMetadataBytes: 1024, listing: { maxPageSize: 100 } } });

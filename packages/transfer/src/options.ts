@@ -55,6 +55,13 @@ export interface UploadOptions extends TransferCommonOptions {
    * Parts then live in SharedArrayBuffers so workers hash them without a copy.
    */
   hashThreads?: number;
+  /**
+   * Have the server keep a CRC32 of the whole object (a FULL_OBJECT multipart upload,
+   * combined here from the part CRCs; the server checks it at completion), so a
+   * download verifies ≈ 6× cheaper than by MD5. Default: where the part checksum is
+   * CRC32 and `capabilities.storedChecksums` lists it.
+   */
+  objectChecksum?: boolean;
   /** Record the part schedule as metadata so downloads can verify the composite ETag (default: when the store has user metadata). */
   recordSchedule?: boolean;
   /**
@@ -91,6 +98,8 @@ export interface UploadResult {
   integrity: {
     /** The per-part checksum the server verified, if any. */
     serverVerified: PartAlgorithm | null;
+    /** The whole-object checksum the server checked and keeps (multipart with `objectChecksum`), base64. */
+    objectChecksum?: { algorithm: 'crc32'; value: string };
     /** The returned ETag matched the MD5 (single put) or composite MD5 (multipart) of the bytes read, hashed here. */
     etagVerified: boolean;
   };

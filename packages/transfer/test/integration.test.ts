@@ -6,6 +6,7 @@ import { isStowageError, Store, type Driver } from '@stowage/core';
 import { createS3Store } from '@stowage/s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copy, download, upload } from '../src/index.js';
+import { crc32, crcBytes } from '../src/integrity/crc.js';
 import { countingSource, pattern, readAll } from './support/stores.js';
 
 /**
@@ -88,10 +89,17 @@ for (const name of ['minio', 'ceph'] as const) {
       // MinIO verifies CRC32 (the cheapest); Ceph Pacific only Content-MD5, whose part MD5s also check the ETags.
       expect(r).toMatchObject({ multipart: true, parts: 5, size: data.length, integrity: name === 'minio' ? { serverVerified: 'crc32', etagVerified: false } : { serverVerified: 'md5', etagVerified: true } });
       expect(r.stats.maxBufferedBytes).toBeLessThanOrEqual(4 * 5 * MiB);
+      // MinIO keeps the whole-object CRC32 combined from the part CRCs (and checked it at completion):
+      // downloads verify by it. Ceph keeps none: the composite MD5 ETag.
+      const method = name === 'minio' ? 'crc32' : 'composite-md5';
+      if (name === 'minio') {
+        expect(r.integrity.objectChecksum).toEqual({ algorithm: 'crc32', value: Buffer.from(crcBytes(crc32(data))).toString('base64') });
+        expect((await store.head(bucket, 'mp', { checksum: true })).checksum).toEqual({ ...r.integrity.objectChecksum, type: 'full-object' });
+      } else expect(r.integrity.objectChecksum).toBeUndefined();
       for (const strategy of ['single', 'ranges'] as const) {
         const d = download(store, bucket, 'mp', { strategy, concurrency: 3 });
         expect(Buffer.compare(Buffer.from(await readAll(d.stream())), Buffer.from(data))).toBe(0);
-        expect((await d.result).integrity).toEqual({ method: 'composite-md5', verified: true });
+        expect((await d.result).integrity).toEqual({ method, verified: true });
         const file = join(dir, `mp-${strategy}.bin`);
         const f = await download(store, bucket, 'mp', { strategy, concurrency: 3 }).toFile(file);
         expect(f.integrity.verified).toBe(true);
@@ -99,13 +107,29 @@ for (const name of ['minio', 'ceph'] as const) {
       }
     });
 
-    it('single put below the threshold verifies the MD5 ETag', async () => {
+    it('single put below the threshold: verified by the stored CRC32 where the server keeps it, else the MD5 ETag', async () => {
       const data = pattern(3 * MiB);
       const r = await upload(store, bucket, 'sp', data);
       expect(r).toMatchObject({ multipart: false, integrity: { serverVerified: name === 'minio' ? 'crc32' : 'md5' } });
       const d = download(store, bucket, 'sp');
       await readAll(d.stream());
-      expect((await d.result).integrity).toEqual({ method: 'md5', verified: true });
+      expect((await d.result).integrity).toEqual({ method: name === 'minio' ? 'crc32' : 'md5', verified: true });
+    });
+
+    it('objectChecksum: false keeps no whole-object checksum: the download verifies the composite MD5 ETag', async () => {
+      const data = pattern(11 * MiB, 3);
+      const r = await upload(store, bucket, 'no-crc', data, { partSize: 5 * MiB, objectChecksum: false });
+      expect(r.integrity.objectChecksum).toBeUndefined();
+      const d = download(store, bucket, 'no-crc', { strategy: 'ranges', concurrency: 2 });
+      expect(Buffer.compare(Buffer.from(await readAll(d.stream())), Buffer.from(data))).toBe(0);
+      expect((await d.result).integrity).toEqual({ method: 'composite-md5', verified: true });
+    });
+
+    it('objectChecksum: true where the server keeps none is refused before any request', async () => {
+      const asked = upload(store, bucket, 'want-crc', pattern(11 * MiB), { partSize: 5 * MiB, objectChecksum: true });
+      if (name === 'minio') expect((await asked).integrity.objectChecksum?.algorithm).toBe('crc32');
+      else expect((await asked.catch((e) => e)).code).toBe('NotSupported');
+      expect((await store.listUploads(bucket)).uploads.filter((u) => u.key === 'want-crc')).toEqual([]);
     });
 
     it('a corrupted byte on the wire is an IntegrityError', async () => {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { crc32Combine } from '../src/integrity/crc.js';
 import { compositeEtag, crc32, crc32c, decodeSchedule, encodeSchedule, parseEtag, planRanges } from '../src/index.js';
 
 describe('integrity helpers', () => {
@@ -35,5 +36,24 @@ describe('integrity helpers', () => {
     expect(planRanges(units, 0, 50, 20)).toEqual([{ start: 0, end: 20 }, { start: 20, end: 40 }, { start: 40, end: 50 }]);
     expect(planRanges([{ start: 0, end: 100 }], 0, 100, 30)).toEqual([{ start: 0, end: 25 }, { start: 25, end: 50 }, { start: 50, end: 75 }, { start: 75, end: 100 }]);
     expect(planRanges(units, 20, 50, 10).map((r) => r.start)).toEqual([20, 30, 40]);
+  });
+});
+
+describe('crc32Combine', () => {
+  it('gives the CRC32 of the concatenation, for any split (empty parts included)', () => {
+    const data = new Uint8Array(200_003);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 131 + (i >> 7)) & 0xff;
+    const whole = crc32(data);
+    for (const cut of [0, 1, 7, 4096, 100_000, 199_999, 200_003]) {
+      const a = data.subarray(0, cut);
+      const b = data.subarray(cut);
+      expect(crc32Combine(crc32(a), crc32(b), b.length)).toBe(whole);
+    }
+    // three parts, folded left to right as the uploader does
+    const parts = [data.subarray(0, 65_536), data.subarray(65_536, 131_072), data.subarray(131_072)];
+    let crc = crc32(parts[0]!);
+    for (const p of parts.slice(1)) crc = crc32Combine(crc, crc32(p), p.length);
+    expect(crc).toBe(whole);
+    expect(crc32Combine(crc32(data), crc32(new Uint8Array(0)), 0)).toBe(whole);
   });
 });

@@ -13,8 +13,8 @@ export const S3_SERVER_PROFILE_NAMES: readonly S3ServerProfile[] = ['aws', 'ceph
  * (Ceph RGW 16.2.15, MinIO 2026-02 from source); its answer is quoted beside it.
  */
 export const S3_SERVER_PROFILES: Readonly<Record<S3ServerProfile, CapabilityOverrides>> = {
-  /** Amazon S3 itself: everything core's s3Capabilities() lists. */
-  aws: {},
+  /** Amazon S3 itself: everything core's s3Capabilities() lists, and the checksums it keeps. */
+  aws: { storedChecksums: ['crc32', 'crc32c'] },
 
   'ceph-rgw': {
     // PUT with `If-None-Match: *` over an existing key: 200, object overwritten.
@@ -79,6 +79,11 @@ export const S3_SERVER_PROFILES: Readonly<Record<S3ServerProfile, CapabilityOver
     // x-amz-delete-marker nor x-amz-version-id, though ListObjectVersions then shows the
     // "null" delete marker (MinIO sets the header only for non-null version ids).
     suspendedDeleteMarkerReported: false,
+    // CreateMultipartUpload with ChecksumAlgorithm CRC32 + ChecksumType FULL_OBJECT, parts and
+    // completion carrying their CRC32s: HEAD / GET with x-amz-checksum-mode ENABLED answer the
+    // whole object's CRC32 with x-amz-checksum-type FULL_OBJECT (COMPOSITE: "<crc>-2"), and so
+    // does a single PUT that carried one. A ranged GET answers none. Ceph RGW 16: none at all.
+    storedChecksums: ['crc32'],
   },
 
   /**

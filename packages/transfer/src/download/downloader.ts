@@ -21,9 +21,10 @@ export interface DownloadOptions extends TransferCommonOptions {
   /** A version to read (default: the current one, pinned at the first response). */
   versionId?: string;
   /**
-   * `true` (default): verify the whole object where its ETag allows (MD5 of a
-   * single put; composite MD5 of a multipart object with a recorded part
-   * schedule) and report when it cannot; `'required'`: an object that cannot be
+   * `true` (default): verify the whole object by the strongest cheap means it
+   * has: the server's stored full-object CRC32 (`capabilities.storedChecksums`),
+   * else its ETag (MD5 of a single put; composite MD5 of a multipart object with
+   * a recorded part schedule), and report when it cannot; `'required'`: an object that cannot be
    * verified is an error; `false`: no hashing.
    */
   verify?: boolean | 'required';
@@ -129,19 +130,20 @@ class DownloadJob {
   /** The first GET: the whole object, unpinned (or at the asked version); its answer pins every later range. */
   async open(): Promise<void> {
     if (this.options.signal?.aborted) throw abortError(this.options.signal);
-    const first = await this.store.get(this.bucket, this.key, { versionId: this.options.versionId, signal: this.signal, hooks: this.hooks });
+    const verify = this.options.verify ?? true;
+    const first = await this.store.get(this.bucket, this.key, { versionId: this.options.versionId, signal: this.signal, hooks: this.hooks, checksum: verify !== false });
     this.requests++;
     this.info = first.info;
     this.size = first.info.size;
     this.progress.totalBytes = this.size;
-    const verify = this.options.verify ?? true;
     this.plan = verify === false ? { method: 'none', units: [{ start: 0, end: this.size }], reason: 'verification was turned off' } : planIntegrity(first.info);
     if (verify === 'required' && this.plan.method === 'none') {
       await first.body.cancel();
       throw new PreconditionFailedError(`Cannot verify ${this.bucket}/${this.key}: ${this.plan.reason}`, { provider: this.store.provider });
     }
     const offThread = this.options.hashThread ?? this.size >= 8 * MiB;
-    this.hasher = offThread && this.plan.method !== 'none' ? new OffThreadOrderedHasher(this.plan) : new OrderedHasher(this.plan);
+    // A CRC is cheaper than the copy into the worker's segments: only MD5 goes off-thread.
+    this.hasher = offThread && (this.plan.method === 'md5' || this.plan.method === 'composite-md5') ? new OffThreadOrderedHasher(this.plan) : new OrderedHasher(this.plan);
     const caps = this.store.capabilities;
     const versionId = first.info.versionId ?? this.options.versionId;
     if (versionId !== undefined && caps.versioning) this.pin.versionId = versionId;

@@ -58,3 +58,43 @@ export function crcBytes(value: number): Uint8Array {
   new DataView(out.buffer).setUint32(0, value >>> 0, false);
   return out;
 }
+
+/**
+ * CRC-32 of A‖B from crc(A), crc(B) and |B| (zlib's crc32_combine, GF(2) matrix
+ * squaring): a whole-object CRC from the parts' CRCs without re-reading a byte.
+ */
+export function crc32Combine(crcA: number, crcB: number, lengthB: number): number {
+  return combine(0xedb88320, crcA, crcB, lengthB);
+}
+
+function gf2Times(mat: Uint32Array, vec: number): number {
+  let sum = 0;
+  for (let i = 0; vec !== 0; i++, vec >>>= 1) if (vec & 1) sum ^= mat[i]!;
+  return sum >>> 0;
+}
+
+function gf2Square(square: Uint32Array, mat: Uint32Array): void {
+  for (let n = 0; n < 32; n++) square[n] = gf2Times(mat, mat[n]!);
+}
+
+function combine(poly: number, crcA: number, crcB: number, lengthB: number): number {
+  if (lengthB <= 0) return crcA >>> 0;
+  const even = new Uint32Array(32);
+  const odd = new Uint32Array(32);
+  odd[0] = poly;
+  for (let n = 1, row = 1; n < 32; n++, row <<= 1) odd[n] = row >>> 0;
+  gf2Square(even, odd); // 2 zero bits
+  gf2Square(odd, even); // 4 zero bits
+  let crc = crcA >>> 0;
+  let len = lengthB;
+  do {
+    gf2Square(even, odd);
+    if (len % 2) crc = gf2Times(even, crc);
+    len = Math.floor(len / 2);
+    if (len === 0) break;
+    gf2Square(odd, even);
+    if (len % 2) crc = gf2Times(odd, crc);
+    len = Math.floor(len / 2);
+  } while (len !== 0);
+  return (crc ^ crcB) >>> 0;
+}

@@ -30,6 +30,8 @@ export interface UploadCheckpoint {
   source: SourceIdentity;
   /** The server-verified part checksum algorithm, or null. */
   checksum: string | null;
+  /** The upload was created with a full-object CRC32 (parts and completion must carry theirs). */
+  objectChecksum?: 'crc32';
   parts: CheckpointPart[];
   createdAt: string;
   updatedAt: string;

@@ -12,6 +12,7 @@ import {
   type Store,
   type StoreHooks,
 } from '@stowage/core';
+import { crc32Combine, crcBytes } from '../integrity/crc.js';
 import { compositeEtag, parseEtag, toBase64, toHex } from '../integrity/etag.js';
 import { sharedHasher, type PartHasher, type PartAlgorithm, type PartDigests } from '../integrity/hasher.js';
 import { encodeSchedule, MANIFEST_KEY } from '../integrity/manifest.js';
@@ -289,6 +290,12 @@ class UploadJob {
       this.progress.partsTotal = count;
     }
     const resumed = this.saved ? await this.resumable(this.saved) : undefined;
+    const fullCrc = resumed
+      ? this.saved?.objectChecksum === 'crc32'
+      : this.algorithm === 'crc32' && (o.objectChecksum ?? true) && (this.store.capabilities.storedChecksums ?? []).includes('crc32');
+    if (o.objectChecksum === true && !fullCrc && !resumed) {
+      throw new NotSupportedError('storedChecksums.crc32', 'objectChecksum needs CRC32 part checksums and a store that keeps a whole-object CRC32 (capabilities.storedChecksums)', { provider: this.store.provider });
+    }
     // Not cancelled by the caller's signal: a create cut short may still exist on the server with an id we never
     // learn. It runs to its end (bounded by the store's attempt timeouts) and is aborted below if the signal fired.
     const upload = resumed?.upload ?? await this.store.createMultipartUpload(this.bucket, this.key, {
@@ -300,6 +307,7 @@ class UploadJob {
       contentEncoding: o.contentEncoding,
       retention: o.retention,
       legalHold: o.legalHold,
+      ...(fullCrc ? { checksum: { algorithm: 'crc32' as const, type: 'full-object' as const } } : {}),
     }).catch((e) => {
       if (first) first.pool.release(first.buffer);
       throw this.options.signal?.aborted ? abortError(this.options.signal) : e;
@@ -315,6 +323,7 @@ class UploadJob {
           size: total!,
           source: this.source.identity!,
           checksum: this.algorithm,
+          ...(fullCrc ? { objectChecksum: 'crc32' as const } : {}),
           parts: resumed?.parts ?? [],
           createdAt: this.saved && resumed ? this.saved.createdAt : new Date().toISOString(),
           updatedAt: new Date().toISOString(),
@@ -343,6 +352,7 @@ class UploadJob {
     const pool = first?.pool ?? new BufferPool(this.concurrency + 1, this.hasher.shared);
     const parts: CompletedPart[] = [];
     const md5s: Array<Uint8Array | undefined> = [];
+    const crcLengths: number[] = [];
     const running = new Set<Promise<void>>();
     let partsEtagChecked = true;
     let size = 0;
@@ -350,7 +360,8 @@ class UploadJob {
     const launch = (index: number, bytes: Uint8Array, buffer: PooledBuffer | undefined) => {
       const task = this.sendPart(upload, index + 1, bytes)
         .then((r) => {
-          parts[index] = { partNumber: index + 1, etag: r.etag };
+          parts[index] = { partNumber: index + 1, etag: r.etag, ...(fullCrc ? { checksum: partCrc(r.checksum) } : {}) };
+          crcLengths[index] = bytes.length;
           md5s[index] = r.md5;
           if (!r.etagChecked) partsEtagChecked = false;
           if (checkpoint) {
@@ -393,7 +404,8 @@ class UploadJob {
         if (prior && prior.size === want) {
           // Acknowledged before the crash: not read, not sent (bytes, whose identity is only a size, are re-hashed).
           if (inMemory) await this.confirmSkipped(prior, inMemory.subarray(size, size + want));
-          parts[index] = { partNumber: index + 1, etag: prior.etag };
+          parts[index] = { partNumber: index + 1, etag: prior.etag, ...(fullCrc ? { checksum: partCrc(prior.checksum) } : {}) };
+          crcLengths[index] = prior.size;
           md5s[index] = prior.md5 !== undefined ? Buffer.from(prior.md5, 'hex') : undefined;
           if (prior.md5 === undefined) partsEtagChecked = false;
           this.source.skip!(want);
@@ -465,8 +477,9 @@ class UploadJob {
     const expected = partDigests.every((d): d is Uint8Array => d !== undefined) ? compositeEtag(partDigests) : undefined;
     let result: { etag: string; versionId?: string };
     let reconciled = false;
+    const objectCrc = fullCrc ? { algorithm: 'crc32' as const, value: combinedCrc32(parts, crcLengths) } : undefined;
     try {
-      result = await this.store.completeMultipartUpload(upload, parts, { signal: this.signal, hooks: this.hooks, ifNoneMatch: o.ifNoneMatch });
+      result = await this.store.completeMultipartUpload(upload, parts, { signal: this.signal, hooks: this.hooks, ifNoneMatch: o.ifNoneMatch, ...(objectCrc ? { checksum: objectCrc } : {}) });
     } catch (e) {
       if (isStowageError(e, 'UploadNotFound') && !this.signal.aborted) {
         // The complete may have succeeded with its answer lost (a retry then finds no upload): confirm with a HEAD.
@@ -509,6 +522,7 @@ class UploadJob {
       stats: { maxBufferedBytes: pool.maxHeld, concurrency: this.concurrency, retries: this.retries, elapsedMs: performance.now() - this.started },
     };
     if (reconciled) out.reconciled = true;
+    if (objectCrc) out.integrity.objectChecksum = objectCrc;
     return out;
   }
 
@@ -626,4 +640,20 @@ class UploadJob {
 function etagDigest(etag: string): Uint8Array | undefined {
   const form = parseEtag(etag);
   return form.kind === 'md5' ? Buffer.from(form.md5, 'hex') : undefined;
+}
+
+/** A part's CRC32 as the completion names it (the uploads that keep a full-object CRC send one with every part). */
+function partCrc(checksum: { algorithm: string; value: string } | undefined): BodyChecksum {
+  if (checksum?.algorithm !== 'crc32') throw new IntegrityError('A part of a full-object CRC32 upload has no CRC32');
+  return { algorithm: 'crc32', value: checksum.value };
+}
+
+/** The whole object's CRC32, combined from the parts' (in part order) and their lengths. */
+function combinedCrc32(parts: CompletedPart[], lengths: number[]): string {
+  let crc = 0;
+  parts.forEach((p, i) => {
+    const value = Buffer.from(p.checksum!.value, 'base64').readUInt32BE(0);
+    crc = i === 0 ? value : crc32Combine(crc, value, lengths[i]!);
+  });
+  return toBase64(crcBytes(crc));
 }

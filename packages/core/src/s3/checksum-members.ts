@@ -1,0 +1,32 @@
+import type { ChecksumAlgorithm } from '../capabilities.js';
+import type { StoredChecksum, UploadChecksum } from '../types.js';
+
+type Algorithm = Exclude<ChecksumAlgorithm, 'md5'>;
+
+const MEMBER = { crc32: 'ChecksumCRC32', crc32c: 'ChecksumCRC32C', sha1: 'ChecksumSHA1', sha256: 'ChecksumSHA256' } as const;
+type ChecksumMember = (typeof MEMBER)[Algorithm];
+
+/** The SDK's `Checksum<ALG>` member for a checksum value (part, completion, put). */
+export function s3ChecksumMember(algorithm: Algorithm, value: string): Partial<Record<ChecksumMember, string>> {
+  return { [MEMBER[algorithm]]: value };
+}
+
+/** CreateMultipartUpload's `ChecksumAlgorithm` / `ChecksumType`. */
+export function s3UploadChecksumMembers(checksum: UploadChecksum | undefined): { ChecksumAlgorithm?: 'CRC32' | 'CRC32C' | 'SHA1' | 'SHA256'; ChecksumType?: 'FULL_OBJECT' | 'COMPOSITE' } {
+  if (checksum === undefined) return {};
+  return { ChecksumAlgorithm: checksum.algorithm.toUpperCase() as 'CRC32', ChecksumType: checksum.type === 'full-object' ? 'FULL_OBJECT' : 'COMPOSITE' };
+}
+
+/**
+ * The stored checksum a HEAD / GET with `x-amz-checksum-mode: ENABLED` answered.
+ * Without `x-amz-checksum-type`, a value ending in `-N` is composite (older servers).
+ */
+export function s3StoredChecksum(out: Partial<Record<ChecksumMember | 'ChecksumType', string | undefined>>): StoredChecksum | undefined {
+  for (const algorithm of Object.keys(MEMBER) as Algorithm[]) {
+    const value = out[MEMBER[algorithm]];
+    if (typeof value !== 'string' || value === '') continue;
+    const type = out.ChecksumType === 'COMPOSITE' || (out.ChecksumType === undefined && /-\d+$/.test(value)) ? 'composite' : 'full-object';
+    return { algorithm, type, value };
+  }
+  return undefined;
+}
