@@ -14,6 +14,7 @@ export const GROUPS = [
   'conditional',
   'presign',
   'multipart',
+  'checksum',
   'versioning',
   'lock',
   'errors',

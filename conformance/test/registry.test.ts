@@ -15,6 +15,7 @@ const MINIMUM: Record<(typeof GROUPS)[number], number> = {
   conditional: 8,
   presign: 6,
   multipart: 12,
+  checksum: 2,
   versioning: 10,
   lock: 25,
   errors: 10,

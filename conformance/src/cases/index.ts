@@ -2,6 +2,7 @@ import { checkRegistry } from '../registry.js';
 import type { ConformanceCase } from '../types.js';
 import { batchDeleteCases } from './batch-delete.js';
 import { bucketCases } from './bucket.js';
+import { checksumCases } from './checksum.js';
 import { concurrencyCases } from './concurrency.js';
 import { conditionalCases } from './conditional.js';
 import { copyCases } from './copy.js';
@@ -29,6 +30,7 @@ export const ALL_CASES: readonly ConformanceCase[] = Object.freeze([
   ...conditionalCases,
   ...presignCases,
   ...multipartCases,
+  ...checksumCases,
   ...versioningCases,
   ...lockCases,
   ...errorsCases,

@@ -13,6 +13,10 @@ import {
   isS3NoRetention,
   noLockConfiguration,
   multipartEtag,
+  s3ChecksumHeader,
+  s3StoredChecksumFromHeaders,
+  s3UploadChecksumHeaders,
+  type UploadChecksum,
   nodeReadableToWeb,
   PendingUploadLocks,
   phantomObjectError,
@@ -311,6 +315,7 @@ export class MinioDriver implements Driver {
     const context: ErrorContext = { operation: 'getObject', bucket: req.bucket, key: req.key, versionId: req.versionId };
     const headers: Record<string, string> = { ...conditionHeaders(req.conditions), ...readHeaders(this.encryption) };
     if (req.range !== undefined) headers.range = rangeHeader(req.range);
+    if (req.checksumMode) headers['x-amz-checksum-mode'] = 'ENABLED';
     const res = await this.run(req.signal, context, () =>
       this.send({ method: 'GET', bucket: req.bucket, key: req.key, query: query([['versionId', req.versionId]]), headers }, [200, 206]),
     );
@@ -328,9 +333,10 @@ export class MinioDriver implements Driver {
     return result;
   }
 
-  async headObject(req: ObjectRequest & { versionId?: string; conditions: ReadConditions }): Promise<MinioObjectInfo> {
+  async headObject(req: ObjectRequest & { versionId?: string; conditions: ReadConditions; checksumMode?: boolean }): Promise<MinioObjectInfo> {
     const context: ErrorContext = { operation: 'headObject', bucket: req.bucket, key: req.key, versionId: req.versionId };
-    const headers = { ...conditionHeaders(req.conditions), ...readHeaders(this.encryption) };
+    const headers: Record<string, string> = { ...conditionHeaders(req.conditions), ...readHeaders(this.encryption) };
+    if (req.checksumMode) headers['x-amz-checksum-mode'] = 'ENABLED';
     let res: IncomingMessage;
     try {
       res = await this.run(req.signal, context, () => this.send({ method: 'HEAD', bucket: req.bucket, key: req.key, query: query([['versionId', req.versionId]]), headers }));
@@ -529,8 +535,16 @@ export class MinioDriver implements Driver {
 
   // ---------------------------------------------------------------- multipart
 
-  async createMultipartUpload(req: ObjectRequest & ContentHeaders & { metadata: Metadata; retention?: Retention; legalHold?: boolean }): Promise<{ uploadId: string }> {
-    const headers = { ...contentHeaders(req), ...metadataHeaders(req.metadata), ...lockHeaders(req.retention, req.legalHold), ...writeHeaders(this.encryption) };
+  async createMultipartUpload(
+    req: ObjectRequest & ContentHeaders & { metadata: Metadata; retention?: Retention; legalHold?: boolean; checksum?: UploadChecksum },
+  ): Promise<{ uploadId: string }> {
+    const headers = {
+      ...contentHeaders(req),
+      ...metadataHeaders(req.metadata),
+      ...lockHeaders(req.retention, req.legalHold),
+      ...writeHeaders(this.encryption),
+      ...s3UploadChecksumHeaders(req.checksum),
+    };
     const uploadId = await this.run(req.signal, { operation: 'createMultipartUpload', bucket: req.bucket, key: req.key }, () =>
       this.shared.client.initiateNewMultipartUpload(req.bucket, req.key, headers),
     );
@@ -605,14 +619,23 @@ export class MinioDriver implements Driver {
    * CompleteMultipartUpload sent by the adapter: the client's version drops the
    * error code of a 200-with-<Error> answer and cannot send If-None-Match.
    */
-  async completeMultipartUpload(req: UploadRequest & { parts: CompletedPart[]; ifNoneMatch?: '*' }): Promise<PutResult> {
+  async completeMultipartUpload(req: UploadRequest & { parts: CompletedPart[]; ifNoneMatch?: '*'; checksum?: BodyChecksum }): Promise<PutResult> {
     const context: ErrorContext = { operation: 'completeMultipartUpload', bucket: req.bucket, key: req.key, uploadId: req.uploadId };
+    const partChecksum = (p: CompletedPart) => {
+      if (!p.checksum) return '';
+      const { element } = s3ChecksumHeader(p.checksum.algorithm);
+      return `<${element}>${xmlEscape(p.checksum.value)}</${element}>`;
+    };
     const xml =
       '<CompleteMultipartUpload xmlns="http://s3.amazonaws.com/doc/2006-03-01/">' +
-      req.parts.map((p) => `<Part><PartNumber>${p.partNumber}</PartNumber><ETag>${xmlEscape(p.etag)}</ETag></Part>`).join('') +
+      req.parts.map((p) => `<Part><PartNumber>${p.partNumber}</PartNumber><ETag>${xmlEscape(p.etag)}</ETag>${partChecksum(p)}</Part>`).join('') +
       '</CompleteMultipartUpload>';
     const payload = Buffer.from(xml);
     const headers: Record<string, string> = { 'content-type': 'application/xml', 'content-length': String(payload.length) };
+    if (req.checksum) {
+      headers[s3ChecksumHeader(req.checksum.algorithm).header] = req.checksum.value;
+      headers['x-amz-checksum-type'] = 'FULL_OBJECT';
+    }
     if (req.ifNoneMatch !== undefined) headers['if-none-match'] = req.ifNoneMatch;
     let answer: { res: IncomingMessage; body: string };
     try {
@@ -948,5 +971,7 @@ export function objectInfo(bucket: string, key: string, h: IncomingHttpHeaders, 
   if (hold !== undefined) info.legalHold = hold === 'ON';
   const encryption = encryptionFromHeaders(h);
   if (encryption) info.encryption = encryption;
+  const checksum = s3StoredChecksumFromHeaders(h);
+  if (checksum) info.checksum = checksum;
   return info;
 }

@@ -30,3 +30,32 @@ export function s3StoredChecksum(out: Partial<Record<ChecksumMember | 'ChecksumT
   }
   return undefined;
 }
+
+const HEADER = { crc32: 'x-amz-checksum-crc32', crc32c: 'x-amz-checksum-crc32c', sha1: 'x-amz-checksum-sha1', sha256: 'x-amz-checksum-sha256' } as const;
+
+/** The stored checksum from raw response headers (lower-case names), for adapters that read HTTP themselves. */
+export function s3StoredChecksumFromHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): StoredChecksum | undefined {
+  const one = (name: string) => {
+    const v = headers[name];
+    return Array.isArray(v) ? v[0] : v;
+  };
+  const type = one('x-amz-checksum-type');
+  return s3StoredChecksum({
+    ChecksumCRC32: one(HEADER.crc32),
+    ChecksumCRC32C: one(HEADER.crc32c),
+    ChecksumSHA1: one(HEADER.sha1),
+    ChecksumSHA256: one(HEADER.sha256),
+    ...(type !== undefined ? { ChecksumType: type } : {}),
+  });
+}
+
+/** CreateMultipartUpload's checksum headers. */
+export function s3UploadChecksumHeaders(checksum: UploadChecksum | undefined): Record<string, string> {
+  const m = s3UploadChecksumMembers(checksum);
+  return m.ChecksumAlgorithm ? { 'x-amz-checksum-algorithm': m.ChecksumAlgorithm, 'x-amz-checksum-type': m.ChecksumType! } : {};
+}
+
+/** A checksum as its header (`x-amz-checksum-crc32: …`) and its CompleteMultipartUpload element name (`ChecksumCRC32`). */
+export function s3ChecksumHeader(algorithm: Algorithm): { header: string; element: ChecksumMember } {
+  return { header: HEADER[algorithm], element: MEMBER[algorithm] };
+}
