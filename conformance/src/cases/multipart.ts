@@ -1,7 +1,7 @@
 import type { CompletedPart, MultipartUpload } from '@stowage/core';
 import { bytesEqual, deepEqual, equal, ok, rejects } from '../assert.js';
 import type { CaseContext } from '../context.js';
-import { concatBytes, hashStream, pseudoRandomBytes, sha256 } from '../data.js';
+import { concatBytes, hashStream, md5Hex, pseudoRandomBytes, sha256 } from '../data.js';
 import { defineGroup } from '../registry.js';
 
 /** The smallest part the backend accepts anywhere but last. */
@@ -239,6 +239,147 @@ export const multipartCases = defineGroup('multipart', ['multipart'], {
       const upload = await ctx.store.createMultipartUpload(bucket, ctx.key('r'));
       await ctx.store.completeMultipartUpload(upload, [await ctx.store.uploadPart(upload, 1, 'after')]);
       equal(await ctx.text(bucket, ctx.key('r')), 'after', 'content');
+    },
+  },
+  'copy-part.whole': {
+    title: 'a part copied from a whole object has the MD5 of its bytes as ETag, is listed with its size, and completes to those bytes',
+    requires: ['multipart.copyPart'],
+    async run(ctx) {
+      const { bucket, key, upload } = await start(ctx);
+      const body = pseudoRandomBytes(1500, 530);
+      await ctx.put(bucket, ctx.key('src'), body);
+      const part = await ctx.store.uploadPartCopy(upload, 1, { bucket, key: ctx.key('src') });
+      equal(part.partNumber, 1, 'part number');
+      equal(part.etag, `"${md5Hex(body)}"`, 'part ETag (MD5 of the copied bytes)');
+      const listed = await ctx.store.listParts(upload);
+      deepEqual(listed.parts.map((p) => [p.partNumber, p.etag, p.size]), [[1, part.etag, 1500]], 'parts listed');
+      await ctx.store.completeMultipartUpload(upload, [part]);
+      bytesEqual(await ctx.store.getBytes(bucket, key), body, 'content');
+    },
+  },
+  'copy-part.range': {
+    title: 'a part copied from an inclusive byte range holds exactly bytes start..end of the source',
+    requires: ['multipart.copyPart'],
+    async run(ctx) {
+      const { bucket, key, upload } = await start(ctx);
+      const body = pseudoRandomBytes(3000, 531);
+      await ctx.put(bucket, ctx.key('src'), body);
+      const part = await ctx.store.uploadPartCopy(upload, 1, { bucket, key: ctx.key('src') }, { range: { start: 1000, end: 1999 } });
+      const expected = body.subarray(1000, 2000);
+      equal(part.etag, `"${md5Hex(expected)}"`, 'part ETag (MD5 of bytes 1000-1999)');
+      deepEqual((await ctx.store.listParts(upload)).parts.map((p) => p.size), [1000], 'part size');
+      await ctx.store.completeMultipartUpload(upload, [part]);
+      bytesEqual(await ctx.store.getBytes(bucket, key), expected, 'content');
+    },
+  },
+  'copy-part.assemble': {
+    title: 'copied ranges and an uploaded part complete to their concatenation, with the multipart ETag of their MD5s',
+    requires: ['multipart.copyPart'],
+    timeoutMs: 180_000,
+    async run(ctx) {
+      const { bucket, key, upload } = await start(ctx);
+      const source = pseudoRandomBytes(minPart(ctx) + 500, 532);
+      await ctx.put(bucket, ctx.key('src'), source);
+      const from = { bucket, key: ctx.key('src') };
+      const uploaded = pseudoRandomBytes(minPart(ctx), 533);
+      const parts = [
+        await ctx.store.uploadPartCopy(upload, 1, from, { range: { start: 0, end: minPart(ctx) - 1 } }),
+        await ctx.store.uploadPart(upload, 2, uploaded),
+        await ctx.store.uploadPartCopy(upload, 3, from, { range: { start: minPart(ctx), end: minPart(ctx) + 499 } }),
+      ];
+      const done = await ctx.store.completeMultipartUpload(upload, parts.map((p) => ({ partNumber: p.partNumber, etag: p.etag })));
+      const bodies = [source.subarray(0, minPart(ctx)), uploaded, source.subarray(minPart(ctx))];
+      await expectContent(ctx, bucket, key, concatBytes(bodies));
+      const { createHash } = await import('node:crypto');
+      const digests = bodies.map((b) => createHash('md5').update(b).digest());
+      equal(done.etag, `"${createHash('md5').update(Buffer.concat(digests)).digest('hex')}-3"`, 'multipart ETag');
+    },
+  },
+  'copy-part.too-small-middle-part': {
+    title: 'a copied part under the minimum size anywhere but last fails the complete (InvalidArgument), as an uploaded one does',
+    requires: ['multipart.copyPart'],
+    async run(ctx) {
+      const { bucket, key, upload } = await start(ctx);
+      await ctx.put(bucket, ctx.key('src'), pseudoRandomBytes(100, 534));
+      const parts = [await ctx.store.uploadPartCopy(upload, 1, { bucket, key: ctx.key('src') }), await ctx.store.uploadPart(upload, 2, pseudoRandomBytes(10, 535))];
+      await rejects(ctx.store.completeMultipartUpload(upload, parts), 'InvalidArgument', 'complete with a too-small copied first part');
+      await rejects(ctx.store.head(bucket, key), 'ObjectNotFound', 'no object after the refused complete');
+      await ctx.store.abortMultipartUpload(upload);
+    },
+  },
+  'copy-part.invalid-before-io': {
+    title: 'malformed ranges, oversized ranges, bad part numbers and bad sources are rejected before any request',
+    requires: ['multipart.copyPart'],
+    async run(ctx) {
+      const { bucket, upload } = await start(ctx);
+      const from = { bucket, key: ctx.key('src') };
+      const max = ctx.caps.multipart!.maxPartSize;
+      const ranges: unknown[] = [{ start: 10, end: 5 }, { start: -1, end: 5 }, { start: 0.5, end: 5 }, { start: 0 }, { offset: 0, length: 5 }, { start: 0, end: max }, 'bytes=0-5'];
+      for (const range of ranges) {
+        await ctx.rejectedBeforeIo((s) => s.uploadPartCopy(upload, 1, from, { range: range as { start: number; end: number } }), `range ${JSON.stringify(range)}`);
+      }
+      for (const n of [0, 1.5, ctx.caps.multipart!.maxParts + 1]) {
+        await ctx.rejectedBeforeIo((s) => s.uploadPartCopy(upload, n, from), `part number ${n}`);
+      }
+      await ctx.rejectedBeforeIo((s) => s.uploadPartCopy(upload, 1, { bucket, key: '' }), 'empty source key');
+      await ctx.rejectedBeforeIo((s) => s.uploadPartCopy(upload, 1, { bucket: 'Not A Bucket', key: 'k' }), 'malformed source bucket');
+      await ctx.store.abortMultipartUpload(upload);
+    },
+  },
+  'copy-part.range-past-end': {
+    title: 'a range starting past the source is InvalidRange; one ending past it is refused (S3: InvalidArgument); neither writes a part',
+    requires: ['multipart.copyPart'],
+    async run(ctx) {
+      const { bucket, upload } = await start(ctx);
+      await ctx.put(bucket, ctx.key('src'), pseudoRandomBytes(500, 536));
+      const from = { bucket, key: ctx.key('src') };
+      await rejects(ctx.store.uploadPartCopy(upload, 1, from, { range: { start: 500, end: 600 } }), 'InvalidRange', 'range starting at the source size');
+      // AWS and MinIO: 400 InvalidArgument "Range specified is not valid for source object"; Ceph RGW 16: 416 InvalidRange.
+      await rejects(ctx.store.uploadPartCopy(upload, 1, from, { range: { start: 0, end: 500 } }), ['InvalidArgument', 'InvalidRange'], 'range ending at the source size');
+      equal((await ctx.store.listParts(upload)).parts.length, 0, 'parts after the refused copies');
+      await ctx.store.abortMultipartUpload(upload);
+    },
+  },
+  'copy-part.missing-source': {
+    title: 'copying a part from a key that does not exist fails with ObjectNotFound',
+    requires: ['multipart.copyPart'],
+    async run(ctx) {
+      const { bucket, upload } = await start(ctx);
+      await rejects(ctx.store.uploadPartCopy(upload, 1, { bucket, key: ctx.key('nothing-here') }), 'ObjectNotFound', 'copy from a missing key');
+      await ctx.store.abortMultipartUpload(upload);
+    },
+  },
+  'copy-part.if-match': {
+    title: 'a part copy with the source’s ETag in ifMatch copies; with another ETag it fails with PreconditionFailed',
+    requires: ['multipart.copyPart', 'conditionalCopy'],
+    async run(ctx) {
+      const { bucket, key, upload } = await start(ctx);
+      const put = await ctx.put(bucket, ctx.key('src'), 'the source');
+      const from = { bucket, key: ctx.key('src') };
+      await rejects(ctx.store.uploadPartCopy(upload, 1, from, { ifMatch: '"0123456789abcdef0123456789abcdef"' }), 'PreconditionFailed', 'copy with a wrong ifMatch');
+      equal((await ctx.store.listParts(upload)).parts.length, 0, 'parts after the refused copy');
+      const part = await ctx.store.uploadPartCopy(upload, 1, from, { ifMatch: put.etag });
+      await ctx.store.completeMultipartUpload(upload, [part]);
+      equal(await ctx.text(bucket, key), 'the source', 'content');
+    },
+  },
+  'copy-part.version': {
+    title: 'a part copied from a named source version holds that version’s bytes, not the current ones',
+    requires: ['multipart.copyPart', 'versioning'],
+    async run(ctx) {
+      const bucket = await ctx.versionedBucket();
+      const src = ctx.key('src');
+      const v1 = await ctx.put(bucket, src, 'version one bytes');
+      await ctx.put(bucket, src, 'version two, the current one');
+      ok(v1.versionId !== undefined, 'the first put made a version');
+      const whole = await ctx.store.createMultipartUpload(bucket, ctx.key('whole'));
+      const part = await ctx.store.uploadPartCopy(whole, 1, { bucket, key: src, versionId: v1.versionId });
+      equal(part.etag, `"${md5Hex(new TextEncoder().encode('version one bytes'))}"`, 'ETag of the part copied from version one');
+      await ctx.store.completeMultipartUpload(whole, [part]);
+      equal(await ctx.text(bucket, ctx.key('whole')), 'version one bytes', 'content copied from version one');
+      const ranged = await ctx.store.createMultipartUpload(bucket, ctx.key('ranged'));
+      await ctx.store.completeMultipartUpload(ranged, [await ctx.store.uploadPartCopy(ranged, 1, { bucket, key: src, versionId: v1.versionId }, { range: { start: 8, end: 10 } })]);
+      equal(await ctx.text(bucket, ctx.key('ranged')), 'one', 'content copied from a range of version one');
     },
   },
   'invalid-part-numbers-before-io': {

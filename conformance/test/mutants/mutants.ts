@@ -288,6 +288,7 @@ export const MUTANTS: readonly Mutant[] = [
     build: () => ({ rules: { partSizes: () => null } }),
     fails: [
       'multipart.too-small-middle-part',
+      'multipart.copy-part.too-small-middle-part',
     ],
   },
   {
