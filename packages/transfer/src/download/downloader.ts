@@ -34,11 +34,14 @@ export interface DownloadOptions extends TransferCommonOptions {
    * `'single'`: one stream; `'ranges'`: parallel ranges from the start.
    */
   strategy?: 'auto' | 'single' | 'ranges';
-  /** Bytes per ranged GET (default: the object's part size between 4 and 64 MiB, else 16 MiB). */
+  /**
+   * Bytes per ranged GET. Default: an even share of the object per connection, at
+   * least the queue size (the part size between 4 and 64 MiB, else 16 MiB) and at most 64 MiB.
+   */
   rangeSize?: number;
   /** `'auto'`: a first connection at least this fast (bytes/s) is not the limit, so ranges would not help (default 200 MiB/s). */
   singleStreamRate?: number;
-  /** `'auto'`: bytes the first connection is timed over, from its first chunk (default min(rangeSize, 8 MiB)). */
+  /** `'auto'`: bytes the first connection is timed over, from its first chunk (default min(rangeSize, 4 MiB)). */
   probeBytes?: number;
   /** Hash in a worker thread (default: for objects of 8 MiB or more), off the thread that reads the sockets. */
   hashThread?: boolean;
@@ -61,6 +64,8 @@ export interface DownloadResult {
     /** Rate of the first connection over the probe, bytes/s (auto strategy). */
     probeRate?: number;
     retries: number;
+    /** In-flight ranges whose second half an idle connection took at the tail. */
+    tailSplits: number;
     elapsedMs: number;
   };
 }
@@ -72,6 +77,8 @@ interface RangeState extends Span {
   done: boolean;
   wake: (() => void) | undefined;
   space: (() => void) | undefined;
+  /** Called once when few bytes are left (see runRange). */
+  nearEnd?: (() => void) | undefined;
 }
 
 type Sink = { kind: 'stream' } | { kind: 'file'; handle: FileHandle };
@@ -96,6 +103,7 @@ class DownloadJob {
   private decided = false;
   private strategy: 'single' | 'ranges' = 'single';
   private requests = 0;
+  private stolen = 0;
   private target = 16 * MiB;
   private probeRate: number | undefined;
   private queued = 0;
@@ -189,7 +197,7 @@ class DownloadJob {
     const head = this.ranges[0]!;
     const reader = this.headReader!;
     this.headReader = undefined;
-    const probeBytes = this.options.probeBytes ?? Math.min(this.target, 8 * MiB);
+    const probeBytes = this.options.probeBytes ?? Math.min(this.target, 4 * MiB);
     let t0 = 0;
     let firstLen = 0;
     const at = { delivered: 0 };
@@ -223,7 +231,12 @@ class DownloadJob {
   private goParallel(read = 0): void {
     this.decided = true;
     const head = this.ranges[0]!;
-    const plan = planRanges(this.plan.units, 0, this.size, this.target);
+    // Each range costs a request round trip (≈ 60 ms on a 20 ms link). Written to a file, ranges are as long as
+    // an even share of the object, up to MAX_RANGE; streamed, `target` (a range ahead of the reader waits once
+    // `target` bytes are queued, so a longer one would only stall).
+    const length =
+      this.options.rangeSize ?? (this.sink.kind === 'file' ? Math.min(MAX_RANGE, Math.max(this.target, Math.ceil(this.size / this.concurrency))) : this.target);
+    const plan = planRanges(this.plan.units, 0, this.size, length);
     const cut = nextBoundary(plan, Math.max(read, head.received, 1), this.size);
     if (cut >= this.size) return;
     head.end = cut;
@@ -232,19 +245,91 @@ class DownloadJob {
     for (let i = 1; i < this.concurrency; i++) this.spawn(this.workerLoop());
   }
 
+  /**
+   * One connection's loop. The next range is requested when the current one is nearly done
+   * (`prefetchBytes` left), so the request's round trip overlaps the end of this body instead
+   * of following it; never more than two ranges of one loop in flight.
+   */
   private async workerLoop(): Promise<void> {
+    let previous: Promise<void> = Promise.resolve();
+    const run = async (r: RangeState) => {
+      const { near, done } = this.runRange(r);
+      await Promise.all([near, previous]);
+      previous = done;
+    };
     for (;;) {
       if (this.failure !== undefined) return;
       const idx = this.nextToStart;
-      if (idx >= this.ranges.length) return;
-      if (this.sink.kind === 'stream' && idx >= this.cur + this.concurrency) {
-        // Bounded look-ahead: no more than `concurrency` ranges buffered ahead of the reader.
+      if (idx >= this.ranges.length) {
+        await previous;
+        const piece = this.strategy === 'ranges' ? this.steal() : undefined;
+        if (!piece) return;
+        await run(piece);
+        continue;
+      }
+      if (this.sink.kind === 'stream' && idx > this.cur + this.concurrency) {
+        // Bounded look-ahead: the reader's range and `concurrency` more (one of them the next request a
+        // connection sends before its body ends), each queueing at most `target` bytes.
+        // Rather than wait for the range the reader is on, help it: take its second half.
+        const piece = this.steal(this.cur);
+        if (piece) {
+          await run(piece);
+          continue;
+        }
         await new Promise<void>((resolve) => this.consumerMoved.push(resolve));
         continue;
       }
       this.nextToStart++;
-      await this.fetchRange(this.ranges[idx]!);
+      await run(this.ranges[idx]!);
     }
+  }
+
+  /** Starts a range: `done` when it is over, `near` when `prefetchBytes` are left (ranges of at least 4 × that) or over. */
+  private runRange(r: RangeState): { near: Promise<void>; done: Promise<void> } {
+    let signalNear!: () => void;
+    const near = new Promise<void>((resolve) => (signalNear = resolve));
+    if (r.end - r.start >= 4 * this.prefetchBytes) r.nearEnd = signalNear;
+    const done = this.fetchRange(r).finally(signalNear);
+    this.spawn(done);
+    return { near, done: done.then(() => {}, () => {}) };
+  }
+
+  /** Bytes before a range's end at which its connection's next request goes out: ≈ one round trip of body. */
+  private get prefetchBytes(): number {
+    return Math.max(256 * 1024, Math.min(this.target / 4, (this.probeRate ?? 20 * MiB) * 0.08));
+  }
+
+  /**
+   * A connection with nothing to start takes the second half of an in-flight
+   * range (whose reader then stops at the new end): at the tail, the one with
+   * the most bytes still to come, so the connections finish together; when the
+   * look-ahead bound holds it back, the range the reader waits on (`only`).
+   * Not for less than 2 × max(1 MiB, range/4).
+   */
+  private steal(only?: number): RangeState | undefined {
+    let best: RangeState | undefined;
+    let bestLeft = 0;
+    let at = -1;
+    for (let i = only ?? this.cur; i < (only !== undefined ? Math.min(only + 1, this.nextToStart) : this.nextToStart); i++) {
+      const r = this.ranges[i]!;
+      if (r.done) continue;
+      const left = r.end - (r.start + r.received);
+      if (left > bestLeft) {
+        best = r;
+        bestLeft = left;
+        at = i;
+      }
+    }
+    // The margin also keeps the cut ahead of the bytes a reader holds before delivering them (COALESCE).
+    const minHalf = Math.max(MiB, this.target / 4);
+    if (!best || bestLeft < 2 * minHalf) return undefined;
+    const mid = best.end - Math.floor(bestLeft / 2);
+    const piece: RangeState = { start: mid, end: best.end, received: 0, chunks: [], queued: 0, done: false, wake: undefined, space: undefined };
+    best.end = mid;
+    this.ranges.splice(at + 1, 0, piece);
+    this.nextToStart++;
+    this.stolen++;
+    return piece;
   }
 
   /**
@@ -353,6 +438,10 @@ class DownloadJob {
             heldBytes += last.length - over;
           }
           got = r.end - r.start;
+        }
+        if (r.nearEnd && r.end - r.start - got <= this.prefetchBytes) {
+          r.nearEnd();
+          r.nearEnd = undefined;
         }
         if (heldBytes >= COALESCE || got >= r.end - r.start) await flush();
       }
@@ -493,7 +582,7 @@ class DownloadJob {
       integrity: { method: this.plan.method, verified: this.verified },
       strategy: this.strategy,
       requests: this.requests,
-      stats: { maxBufferedBytes: this.maxQueued, retries: this.retries, elapsedMs: performance.now() - this.started },
+      stats: { maxBufferedBytes: this.maxQueued, retries: this.retries, tailSplits: this.stolen, elapsedMs: performance.now() - this.started },
     };
     if (this.info.versionId !== undefined) out.versionId = this.info.versionId;
     if (this.plan.method === 'none') out.integrity.reason = this.plan.reason;
@@ -503,6 +592,8 @@ class DownloadJob {
 }
 
 const COALESCE = 256 * 1024;
+/** The longest range `auto` / `ranges` plan on their own (`rangeSize` overrides). */
+const MAX_RANGE = 64 * MiB;
 /** Times a ranged body that failed part-way is asked again for its remaining bytes. */
 const BODY_RETRIES = 4;
 
