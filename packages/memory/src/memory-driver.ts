@@ -20,6 +20,9 @@ import {
   VersionNotFoundError,
   type BucketInfo,
   type BodyChecksum,
+  IntegrityError,
+  type StoredChecksum,
+  type UploadChecksum,
   type BucketRequest,
   type Capabilities,
   type CapabilityOverrides,
@@ -52,11 +55,11 @@ import {
   type VersioningState,
   type VersionSummary,
 } from '@stowage/core';
-import { bodyStream, EMPTY, etagOf, multipartEtag, readBody } from './bytes.js';
+import { bodyStream, checksumOf, EMPTY, etagOf, multipartEtag, readBody } from './bytes.js';
 import { decodeVersionToken, listObjectsPage, listVersionsPage } from './listing.js';
 import { bareEtag, defaultRules, type LockViolation, type MemoryRules } from './rules/index.js';
 import type { ContentHeaderSet, VersionLockState } from './rules/types.js';
-import { newBucket, type BucketState, type KeyEntry, type StoredVersion, type UploadState } from './state.js';
+import { newBucket, type BucketState, type KeyEntry, type StoredPart, type StoredVersion, type UploadState } from './state.js';
 
 export interface PresignRequest {
   bucket: string;
@@ -101,7 +104,8 @@ export function memoryCapabilities(options: { presign?: boolean; overrides?: Cap
   const base = s3Capabilities();
   base.presign = options.presign ? { get: true, put: true, maxExpirySeconds: SEVEN_DAYS } : null;
   base.keyRules = [];
-  base.checksums = ['md5'];
+  base.checksums = ['md5', 'crc32', 'crc32c', 'sha1', 'sha256'];
+  base.storedChecksums = ['crc32', 'crc32c'];
   base.unknownLengthPut = true;
   return refineCapabilities(base, options.overrides);
 }
@@ -212,6 +216,7 @@ export class MemoryDriver implements Driver {
     this.checkWriteConditions(plan, req.ifMatch, req.ifNoneMatch);
     this.checkPutAllowed(plan);
     const version = this.makeVersion(plan, data, etagOf(data), pickHeaders(req), req.metadata, req.retention, req.legalHold);
+    if (req.checksum !== undefined) version.checksum = { algorithm: req.checksum.algorithm, type: 'full-object', value: req.checksum.value };
     this.applyWrite(plan, version);
     return this.putResult(b, version);
   }
@@ -221,7 +226,7 @@ export class MemoryDriver implements Driver {
     const b = this.bucket(req.bucket);
     const { version } = this.readVersion(b, req.key, req.versionId);
     this.checkReadConditions(version, req.conditions, 'read');
-    const info = this.info(b, req.key, version);
+    const info = this.info(b, req.key, version, req.checksumMode === true && req.range === undefined);
     const size = version.data.length;
     if (req.range === undefined) return { info, body: bodyStream(version.data, 0, size) };
     let span: { start: number; end: number };
@@ -234,12 +239,12 @@ export class MemoryDriver implements Driver {
     return { info, body: bodyStream(version.data, span.start, span.end + 1), contentRange: { start: span.start, end: span.end, total: size } };
   }
 
-  async headObject(req: ObjectRequest & { versionId?: string; conditions: ReadConditions }): Promise<ObjectInfo> {
+  async headObject(req: ObjectRequest & { versionId?: string; conditions: ReadConditions; checksumMode?: boolean }): Promise<ObjectInfo> {
     checkSignal(req.signal);
     const b = this.bucket(req.bucket);
     const { version } = this.readVersion(b, req.key, req.versionId);
     this.checkReadConditions(version, req.conditions, 'read');
-    return this.info(b, req.key, version);
+    return this.info(b, req.key, version, req.checksumMode === true);
   }
 
   async deleteObject(req: ObjectRequest & { versionId?: string; bypassGovernanceRetention?: boolean }): Promise<DeleteResult> {
@@ -328,7 +333,9 @@ export class MemoryDriver implements Driver {
 
   // ---------------------------------------------------------------- multipart
 
-  async createMultipartUpload(req: ObjectRequest & { contentType?: string; cacheControl?: string; contentDisposition?: string; contentEncoding?: string; metadata: Metadata; retention?: Retention; legalHold?: boolean }): Promise<{ uploadId: string }> {
+  async createMultipartUpload(
+    req: ObjectRequest & { contentType?: string; cacheControl?: string; contentDisposition?: string; contentEncoding?: string; metadata: Metadata; retention?: Retention; legalHold?: boolean; checksum?: UploadChecksum },
+  ): Promise<{ uploadId: string }> {
     checkSignal(req.signal);
     this.multipart();
     const b = this.bucket(req.bucket);
@@ -344,6 +351,12 @@ export class MemoryDriver implements Driver {
     };
     if (req.retention !== undefined) upload.retention = copyRetention(req.retention);
     if (req.legalHold !== undefined) upload.legalHold = req.legalHold;
+    if (req.checksum !== undefined) {
+      if (req.checksum.type === 'full-object' && !req.checksum.algorithm.startsWith('crc')) {
+        throw new InvalidArgumentError('checksum', `a full-object checksum must be a CRC, not ${req.checksum.algorithm} (S3: InvalidRequest)`, opts(400));
+      }
+      upload.checksum = { algorithm: req.checksum.algorithm, type: req.checksum.type };
+    }
     b.uploads.set({ key: upload.key, seq: upload.seq }, upload);
     b.uploadsById.set(upload.uploadId, upload);
     return { uploadId: upload.uploadId };
@@ -356,8 +369,11 @@ export class MemoryDriver implements Driver {
     const data = await readBody(req.body, { contentLength: req.contentLength, maxBytes: limits.maxPartSize, contentMd5: req.contentMd5, checksum: req.checksum, signal: req.signal, what: 'part' });
     checkSignal(req.signal);
     const upload = this.upload(req); // it may have been aborted or completed meanwhile
+    if (upload.checksum && req.checksum && req.checksum.algorithm !== upload.checksum.algorithm) {
+      throw new InvalidArgumentError('checksum', `the upload was created with ${upload.checksum.algorithm} checksums, the part carries ${req.checksum.algorithm} (S3: InvalidRequest)`, opts(400));
+    }
     const etag = etagOf(data);
-    upload.parts.set(req.partNumber, { partNumber: req.partNumber, data, etag, lastModified: this.timestamp() });
+    upload.parts.set(req.partNumber, { partNumber: req.partNumber, data, etag, lastModified: this.timestamp(), ...partChecksum(upload, data) });
     return { etag };
   }
 
@@ -389,14 +405,14 @@ export class MemoryDriver implements Driver {
     const data = length === 0 ? EMPTY : from.data.slice(start, end + 1);
     const etag = etagOf(data);
     const lastModified = this.timestamp();
-    upload.parts.set(req.partNumber, { partNumber: req.partNumber, data, etag, lastModified });
+    upload.parts.set(req.partNumber, { partNumber: req.partNumber, data, etag, lastModified, ...partChecksum(upload, data) });
     const out: DriverPartCopyResult = { etag, lastModified: new Date(lastModified.getTime()) };
     const sourceVersionId = this.exposedVersionId(source, from);
     if (sourceVersionId !== undefined) out.sourceVersionId = sourceVersionId;
     return out;
   }
 
-  async completeMultipartUpload(req: UploadRequest & { parts: CompletedPart[]; ifNoneMatch?: '*' }): Promise<PutResult> {
+  async completeMultipartUpload(req: UploadRequest & { parts: CompletedPart[]; ifNoneMatch?: '*'; checksum?: BodyChecksum }): Promise<PutResult> {
     checkSignal(req.signal);
     const limits = this.multipart();
     const upload = this.upload(req);
@@ -410,8 +426,14 @@ export class MemoryDriver implements Driver {
       const part = upload.parts.get(p.partNumber);
       if (!part) throw new InvalidArgumentError(`parts[${i}].partNumber`, `part ${p.partNumber} was not uploaded (S3: InvalidPart)`, opts(400));
       if (bareEtag(p.etag) !== bareEtag(part.etag)) throw new InvalidArgumentError(`parts[${i}].etag`, `${p.etag} is not the ETag of part ${p.partNumber} (S3: InvalidPart)`, opts(400));
+      if (upload.checksum && (p.checksum?.algorithm !== upload.checksum.algorithm || p.checksum.value !== part.checksum)) {
+        throw new InvalidArgumentError(`parts[${i}].checksum`, `must be the part's ${upload.checksum.algorithm} checksum (S3: InvalidPart)`, opts(400));
+      }
       return part;
     });
+    if (req.checksum !== undefined && upload.checksum?.type !== 'full-object') {
+      throw new InvalidArgumentError('checksum', 'a whole-object checksum is for uploads created with a full-object checksum (S3: InvalidRequest)', opts(400));
+    }
     const tooSmall = this.rules.partSizes({ parts: stored.map((p) => ({ partNumber: p.partNumber, size: p.data.length })), minPartSize: limits.minPartSize });
     if (tooSmall) throw new InvalidArgumentError(`parts[${tooSmall.index}]`, tooSmall.message, opts(400));
     const total = stored.reduce((n, p) => n + p.data.length, 0);
@@ -425,7 +447,12 @@ export class MemoryDriver implements Driver {
       data.set(p.data, offset);
       offset += p.data.length;
     }
+    const checksum = upload.checksum ? objectChecksum(upload.checksum, data, stored) : undefined;
+    if (checksum && req.checksum && (req.checksum.algorithm !== checksum.algorithm || req.checksum.value !== checksum.value)) {
+      throw new IntegrityError(`The ${req.checksum.algorithm} checksum given is not the checksum of the parts joined (S3: BadDigest)`, opts(400));
+    }
     const version = this.makeVersion(plan, data, multipartEtag(stored.map((p) => p.etag)), upload.headers, upload.metadata, upload.retention, upload.legalHold);
+    if (checksum) version.checksum = checksum;
     this.forgetUpload(b, upload);
     this.applyWrite(plan, version);
     return this.putResult(b, version);
@@ -617,7 +644,8 @@ export class MemoryDriver implements Driver {
     return b.versioning === 'Enabled' ? { etag: v.etag, versionId: v.versionId } : { etag: v.etag };
   }
 
-  private info(b: BucketState, key: string, v: StoredVersion): ObjectInfo {
+  /** `checksum`: include the stored whole-object checksum (a checksum-mode read of the whole object). */
+  private info(b: BucketState, key: string, v: StoredVersion, checksum = false): ObjectInfo {
     const out: ObjectInfo = {
       bucket: b.name,
       key,
@@ -632,6 +660,7 @@ export class MemoryDriver implements Driver {
     if (versionId !== undefined) out.versionId = versionId;
     if (v.retention) out.retention = copyRetention(v.retention);
     if (v.legalHold !== undefined) out.legalHold = v.legalHold;
+    if (checksum && v.checksum) out.checksum = { ...v.checksum };
     return out;
   }
 
@@ -837,4 +866,16 @@ function pickHeaders(source: { contentType?: string; cacheControl?: string; cont
   if (source.contentDisposition !== undefined) out.contentDisposition = source.contentDisposition;
   if (source.contentEncoding !== undefined) out.contentEncoding = source.contentEncoding;
   return out;
+}
+
+/** The checksum a part of an upload created with one keeps. */
+function partChecksum(upload: UploadState, data: Uint8Array): { checksum?: string } {
+  return upload.checksum ? { checksum: checksumOf(upload.checksum.algorithm, data)! } : {};
+}
+
+/** The object's checksum at completion: of all its bytes (full-object), or of its parts' checksums joined, `-N` (composite). */
+function objectChecksum(kind: UploadChecksum, data: Uint8Array, parts: readonly StoredPart[]): StoredChecksum {
+  if (kind.type === 'full-object') return { algorithm: kind.algorithm, type: 'full-object', value: checksumOf(kind.algorithm, data)! };
+  const joined = Buffer.concat(parts.map((p) => Buffer.from(p.checksum!, 'base64')));
+  return { algorithm: kind.algorithm, type: 'composite', value: `${checksumOf(kind.algorithm, joined)!}-${parts.length}` };
 }

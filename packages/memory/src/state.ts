@@ -1,4 +1,4 @@
-import { compareUtf8, type DefaultRetention, type Metadata, type Retention, type VersioningState } from '@stowage/core';
+import { compareUtf8, type DefaultRetention, type Metadata, type Retention, type StoredChecksum, type UploadChecksum, type VersioningState } from '@stowage/core';
 import type { ContentHeaderSet } from './rules/types.js';
 import { SortedMap } from './sorted-map.js';
 
@@ -22,6 +22,8 @@ export interface StoredVersion {
   metadata: Metadata;
   retention?: Retention;
   legalHold?: boolean;
+  /** The whole-object checksum kept from the put or the multipart completion. */
+  checksum?: StoredChecksum;
 }
 
 export interface KeyEntry {
@@ -35,6 +37,8 @@ export interface StoredPart {
   data: Uint8Array;
   etag: string;
   lastModified: Date;
+  /** The part's checksum in the upload's algorithm (base64), when the upload has one. */
+  checksum?: string;
 }
 
 export interface UploadState {
@@ -46,6 +50,8 @@ export interface UploadState {
   metadata: Metadata;
   retention?: Retention;
   legalHold?: boolean;
+  /** The checksum the object is to keep (CreateMultipartUpload's algorithm and type). */
+  checksum?: UploadChecksum;
   parts: Map<number, StoredPart>;
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import * as zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '@stowage/core';
 import * as memory from '../src/index.js';
@@ -109,23 +110,61 @@ describe('put, get, head, delete', () => {
     await expect(store.head('bkt', 'k2')).rejects.toMatchObject({ code: 'ObjectNotFound' });
   });
 
-  it('declares only MD5, but verifies SHA-1, SHA-256 and CRC32 when told to, and refuses what it cannot verify', async () => {
-    const { store } = setup({ capabilities: { checksums: ['md5', 'sha1', 'sha256', 'crc32'], multipart: { minPartSize: 5 } } });
+  it('verifies every S3 checksum (CRC32, CRC32C, SHA-1, SHA-256) and refuses a body that does not match', async () => {
+    const { store } = setup({ capabilities: { multipart: { minPartSize: 5 } } });
     await store.createBucket('bkt');
     const sha256 = createHash('sha256').update('data').digest('base64');
     await store.put('bkt', 'k', 'data', { checksum: { algorithm: 'sha256', value: sha256 } });
     await expect(store.put('bkt', 'k2', 'other', { checksum: { algorithm: 'sha256', value: sha256 } })).rejects.toMatchObject({ code: 'IntegrityError' });
-    // CRC32 of "data" is 0xADF3F363
+    // CRC32 of "data" is 0xADF3F363, CRC32C of "123456789" is 0xE3069283 (the standard check value)
     await store.put('bkt', 'k3', 'data', { checksum: { algorithm: 'crc32', value: Buffer.from('adf3f363', 'hex').toString('base64') } });
     await expect(store.put('bkt', 'k4', 'data', { checksum: { algorithm: 'crc32', value: 'AAAAAA==' } })).rejects.toMatchObject({ code: 'IntegrityError' });
+    await store.put('bkt', 'k5', '123456789', { checksum: { algorithm: 'crc32c', value: Buffer.from('e3069283', 'hex').toString('base64') } });
+    await expect(store.put('bkt', 'k6', '123456780', { checksum: { algorithm: 'crc32c', value: Buffer.from('e3069283', 'hex').toString('base64') } })).rejects.toMatchObject({ code: 'IntegrityError' });
     const upload = await store.createMultipartUpload('bkt', 'mp');
     await expect(store.uploadPart(upload, 1, 'part', { checksum: { algorithm: 'sha1', value: createHash('sha1').update('nope').digest('base64') } })).rejects.toMatchObject({ code: 'IntegrityError' });
-    const driver = store.unwrapDriver<MemoryDriver>();
-    await expect(
-      driver.putObject({ bucket: 'bkt', key: 'k5', body: text('data'), metadata: {}, checksum: { algorithm: 'crc32c', value: 'AAAAAA==' }, signal: new AbortController().signal }),
-    ).rejects.toMatchObject({ code: 'NotSupported', capability: 'checksums.crc32c' });
     await expect(store.head('bkt', 'k2')).rejects.toMatchObject({ code: 'ObjectNotFound' });
-    expect(setup().store.capabilities.checksums).toEqual(['md5']);
+    expect(setup().store.capabilities.checksums).toEqual(['md5', 'crc32', 'crc32c', 'sha1', 'sha256']);
+  });
+
+  it('keeps whole-object checksums: of a put, of a full-object upload (checked at completion), of a composite upload (of the part checksums, -N)', async () => {
+    const { store } = setup({ capabilities: { multipart: { minPartSize: 5 } } });
+    await store.createBucket('bkt');
+    const crc = (s: string | Uint8Array) => {
+      const b = Buffer.alloc(4);
+      b.writeUInt32BE(zlib.crc32(typeof s === 'string' ? Buffer.from(s) : s) >>> 0);
+      return b.toString('base64');
+    };
+    await store.put('bkt', 'single', 'hello', { checksum: { algorithm: 'crc32', value: crc('hello') } });
+    expect((await store.head('bkt', 'single', { checksum: true })).checksum).toEqual({ algorithm: 'crc32', type: 'full-object', value: crc('hello') });
+    expect((await store.head('bkt', 'single')).checksum).toBeUndefined();
+    expect((await store.get('bkt', 'single', { checksum: true, range: { offset: 1, length: 2 } })).info.checksum).toBeUndefined();
+
+    const full = await store.createMultipartUpload('bkt', 'full', { checksum: { algorithm: 'crc32', type: 'full-object' } });
+    const p1 = await store.uploadPart(full, 1, 'first', { checksum: { algorithm: 'crc32', value: crc('first') } });
+    const p2 = await store.uploadPart(full, 2, 'second');
+    const parts = [
+      { ...p1, checksum: { algorithm: 'crc32' as const, value: crc('first') } },
+      { ...p2, checksum: { algorithm: 'crc32' as const, value: crc('second') } },
+    ];
+    await expect(store.completeMultipartUpload(full, [p1, p2])).rejects.toMatchObject({ code: 'InvalidArgument', field: 'parts[0].checksum' });
+    await expect(store.completeMultipartUpload(full, parts, { checksum: { algorithm: 'crc32', value: crc('firstsecondX') } })).rejects.toMatchObject({ code: 'IntegrityError' });
+    await store.completeMultipartUpload(full, parts, { checksum: { algorithm: 'crc32', value: crc('firstsecond') } });
+    expect((await store.get('bkt', 'full', { checksum: true })).info.checksum).toEqual({ algorithm: 'crc32', type: 'full-object', value: crc('firstsecond') });
+
+    const composite = await store.createMultipartUpload('bkt', 'comp', { checksum: { algorithm: 'crc32', type: 'composite' } });
+    const c1 = await store.uploadPart(composite, 1, 'first');
+    const c2 = await store.uploadPart(composite, 2, 'second');
+    await expect(
+      store.completeMultipartUpload(composite, [{ ...c1, checksum: { algorithm: 'crc32', value: crc('first') } }, { ...c2, checksum: { algorithm: 'crc32', value: crc('second') } }], { checksum: { algorithm: 'crc32', value: crc('firstsecond') } }),
+    ).rejects.toMatchObject({ code: 'InvalidArgument', field: 'checksum' });
+    await store.completeMultipartUpload(composite, [{ ...c1, checksum: { algorithm: 'crc32', value: crc('first') } }, { ...c2, checksum: { algorithm: 'crc32', value: crc('second') } }]);
+    const joined = Buffer.concat([Buffer.from(crc('first'), 'base64'), Buffer.from(crc('second'), 'base64')]);
+    expect((await store.head('bkt', 'comp', { checksum: true })).checksum).toEqual({ algorithm: 'crc32', type: 'composite', value: `${crc(joined)}-2` });
+
+    const sha = await store.createMultipartUpload('bkt', 'sha', { checksum: { algorithm: 'crc32c', type: 'full-object' } });
+    await expect(store.uploadPart(sha, 1, 'x', { checksum: { algorithm: 'crc32', value: crc('x') } })).rejects.toMatchObject({ code: 'InvalidArgument', field: 'checksum' });
+    await expect(store.createMultipartUpload('bkt', 'bad', { checksum: { algorithm: 'sha256', type: 'full-object' } })).rejects.toMatchObject({ code: 'NotSupported' });
   });
 
   it('isolates stored bytes from the caller, both ways', async () => {
@@ -341,11 +380,12 @@ describe('signals, capabilities, config', () => {
     await expect(store.head('bkt', 'k')).rejects.toMatchObject({ code: 'ObjectNotFound' });
   });
 
-  it('declares S3 capabilities with presign absent, no key rules, md5 checksums, unknown-length puts', () => {
+  it('declares S3 capabilities with presign absent, no key rules, every S3 checksum, kept CRCs, unknown-length puts', () => {
     const { store } = setup();
     expect(store.capabilities.presign).toBeNull();
     expect(store.capabilities.keyRules).toEqual([]);
-    expect(store.capabilities.checksums).toEqual(['md5']);
+    expect(store.capabilities.checksums).toEqual(['md5', 'crc32', 'crc32c', 'sha1', 'sha256']);
+    expect(store.capabilities.storedChecksums).toEqual(['crc32', 'crc32c']);
     expect(store.capabilities.unknownLengthPut).toBe(true);
     expect(new MemoryDriver().capabilities.multipart?.minPartSize).toBe(5 * 1024 * 1024);
     expect(store.provider).toBe('memory');

@@ -1,5 +1,6 @@
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CompletedPart } from '@stowage/core';
 import type { S3Store } from '../src/index.js';
 import { bucketName, dropBucket, failure, SERVERS, storeFor, type ServerName } from './support/servers.js';
 
@@ -33,7 +34,7 @@ describe.each(SERVERS)('stored checksums on %s', (server: ServerName) => {
   it('a full-object CRC32 multipart upload: the server checks the whole CRC and answers it to a checksum-mode HEAD and GET', async (ctx) => {
     if (!keeps()) ctx.skip(); // capabilities.storedChecksums: Ceph RGW 16 keeps no checksum
     const upload = await store.createMultipartUpload(bucket, 'full', { checksum: { algorithm: 'crc32', type: 'full-object' } });
-    const parts = [];
+    const parts: CompletedPart[] = [];
     for (const [i, p] of [p1, p2].entries()) {
       const checksum = { algorithm: 'crc32' as const, value: b64(crc32(p)) };
       const done = await store.uploadPart(upload, i + 1, p, { checksum });

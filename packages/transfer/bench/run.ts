@@ -142,6 +142,28 @@ async function withProxy<T>(server: ServerName, fn: (port: number) => Promise<T>
   }
 }
 
+/** Every row this script measures (results of other labels in an old transfer.json are dropped). */
+const ROW_LABELS = new Set<string>([
+  '4 ranged GETs (SDK, no reassembly)',
+  'RSS: stowage upload 1 GiB (defaults)',
+  'RSS: stowage upload 4 GiB (defaults)',
+  'lib-storage Upload at 4 × 16 MiB',
+  'lib-storage Upload defaults (4 × 5 MiB)',
+  'minio putObject (unknown size)',
+  'raw parallel UploadPart (4 × 16 MiB pre-made buffers)',
+  'single GET stream (SDK)',
+  'stowage download (auto, verified by composite MD5: an object without a stored CRC)',
+  'stowage download (auto, verified)',
+  'stowage download (auto, verify off)',
+  'stowage download (forced 4 ranges, verified)',
+  'stowage upload (defaults: 4 × 16 MiB, unknown length)',
+  'stowage upload, adapter at SDK defaults (Expect: 100-continue, signed payload)',
+  'stowage upload, no part checksum (what hashing costs)',
+  'throttled: single GET stream (SDK)',
+  'throttled: stowage download (auto, verified)',
+  'throttled: stowage download (auto, verified, concurrency 8)',
+]);
+
 const byLabel = (server: ServerName, label: string) => figures.find((f) => f.server === server && f.label === label);
 
 async function main() {
@@ -237,7 +259,8 @@ function writeResults(totalSeconds: number) {
   const file = `${resultsDir}transfer.json`;
   // Merge with earlier results so a partial run (BENCH_ONLY / BENCH_SERVERS) keeps the other figures.
   const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { figures?: Figure[] }) : {};
-  const kept = (previous.figures ?? []).filter((p) => !figures.some((f) => f.server === p.server && f.label === p.label));
+  // Only rows this script still measures: a renamed or dropped row does not linger from an old run.
+  const kept = (previous.figures ?? []).filter((p) => ROW_LABELS.has(p.label) && !figures.some((f) => f.server === p.server && f.label === p.label));
   figures.unshift(...kept);
   const rssLimit = (4 + 2) * 16 + 80;
   const out = {
@@ -249,7 +272,10 @@ function writeResults(totalSeconds: number) {
     ratios: ratiosFor('minio'),
     ratiosCeph: ratiosFor('ceph'),
     rssLimitMiB: rssLimit,
-    figures: figures.map(({ samples, ...f }) => ({ ...f, runs: samples.map((s) => ({ mibps: round(s.mibps), clientCpuPercent: round(s.clientCpuPercent), load1: round(s.load1), ...(s.maxRssMiB ? { maxRssMiB: round(s.maxRssMiB) } : {}) })) })),
+    // figures kept from an earlier run carry their `runs` already (no samples)
+    figures: figures.map(({ samples, ...f }) =>
+      samples ? { ...f, runs: samples.map((s) => ({ mibps: round(s.mibps), clientCpuPercent: round(s.clientCpuPercent), load1: round(s.load1), ...(s.maxRssMiB ? { maxRssMiB: round(s.maxRssMiB) } : {}) })) } : f,
+    ),
   };
   writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
   log(`wrote ${file}`);

@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { isStowageError, type Driver } from '@stowage/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { upload, type Progress } from '../src/index.js';
-import { countingSource, deferred, instrumentedStore, KiB, pattern, transient } from './support/stores.js';
+import { download, upload, type Progress } from '../src/index.js';
+import { crc32, crcBytes } from '../src/integrity/crc.js';
+import { countingSource, CRC_STORE, deferred, instrumentedStore, KiB, pattern, readAll, transient } from './support/stores.js';
 
 const B = 'bucket-a';
 
@@ -195,6 +196,44 @@ describe('upload: capabilities and limits', () => {
     const m = await upload(t.store, B, 'm', pattern(40 * KiB), { partSize: 16 * KiB, checksum: 'md5' });
     expect(m.integrity).toEqual({ serverVerified: 'md5', etagVerified: true });
     await expect(upload(t.store, B, 'e', pattern(10), { checksum: 'crc32c' })).rejects.toThrow(/crc32c/);
+  });
+
+  it('where the store keeps whole-object CRC32s: a FULL_OBJECT upload whose CRC, combined from the parts, the store checks; downloads verify by it', async () => {
+    const t = await setup({ capabilities: CRC_STORE });
+    const data = pattern(40 * KiB + 7);
+    const r = await upload(t.store, B, 'crc', data, { partSize: 16 * KiB });
+    const whole = Buffer.from(crcBytes(crc32(data))).toString('base64');
+    expect(r.integrity).toEqual({ serverVerified: 'crc32', etagVerified: false, objectChecksum: { algorithm: 'crc32', value: whole } });
+    const create = t.calls.find((c) => c.op === 'createMultipartUpload')!;
+    expect(create.req.checksum).toEqual({ algorithm: 'crc32', type: 'full-object' });
+    const complete = t.calls.find((c) => c.op === 'completeMultipartUpload')!;
+    expect(complete.req.checksum).toEqual({ algorithm: 'crc32', value: whole });
+    expect((complete.req.parts as Array<{ checksum?: unknown }>).every((p) => p.checksum !== undefined)).toBe(true);
+    expect((await t.store.head(B, 'crc', { checksum: true })).checksum).toEqual({ algorithm: 'crc32', type: 'full-object', value: whole });
+    for (const strategy of ['single', 'ranges'] as const) {
+      const d = download(t.store, B, 'crc', { strategy, rangeSize: 16 * KiB });
+      expect(Buffer.compare(Buffer.from(await readAll(d.stream())), Buffer.from(data))).toBe(0);
+      expect((await d.result).integrity).toEqual({ method: 'crc32', verified: true });
+    }
+    // one flipped byte on the way back: the CRC catches it
+    t.intercept.getObject = async (req) => {
+      const res = await t.inner.getObject(req);
+      const bytes = new Uint8Array(await new Response(res.body).arrayBuffer());
+      const at = 20 * KiB - (res.contentRange?.start ?? 0);
+      if (at >= 0 && at < bytes.length) bytes[at]! ^= 0x01;
+      return { ...res, body: new Response(bytes).body! };
+    };
+    const bad = await readAll(download(t.store, B, 'crc', { strategy: 'ranges', rangeSize: 16 * KiB }).stream()).catch((e) => e);
+    expect(isStowageError(bad, 'IntegrityError'), String(bad)).toBe(true);
+    // objectChecksum: false keeps none
+    const off = await upload(t.store, B, 'no-crc', data, { partSize: 16 * KiB, objectChecksum: false });
+    expect(off.integrity.objectChecksum).toBeUndefined();
+  });
+
+  it('objectChecksum: true on a store that keeps no CRC is refused before any request', async () => {
+    const t = await setup();
+    await expect(upload(t.store, B, 'x', pattern(40 * KiB), { partSize: 16 * KiB, objectChecksum: true })).rejects.toSatisfy((e) => isStowageError(e, 'NotSupported'));
+    expect(t.count('createMultipartUpload')).toBe(0);
   });
 
   it.each(['crc32', 'md5'] as const)('a part corrupted on the way is refused by the server (%s), and the upload aborted', async (checksum) => {

@@ -87,9 +87,11 @@ export function verifiedBody(source: Readable, req: SignedRequest, auth: AuthRes
   }
 
   const trailerNames = new Set((req.header('x-amz-trailer') ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean));
+  // On CompleteMultipartUpload (POST ?uploadId) an x-amz-checksum-* header is the whole object's, not the XML body's.
+  const objectChecksumHeaders = req.method === 'POST' && req.queryPairs.some(([name]) => name === 'uploadId');
   for (const name of AMZ_CHECKSUMS) {
     const header = `x-amz-checksum-${name}`;
-    const value = req.header(header);
+    const value = objectChecksumHeaders ? undefined : req.header(header);
     const inTrailer = trailerNames.has(header);
     if (value === undefined && !inTrailer) continue;
     if (value !== undefined && inTrailer) throw authErrors.invalidRequest(`Expecting a single x-amz-checksum- header; ${header} is both a header and a trailer.`);

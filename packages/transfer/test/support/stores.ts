@@ -3,8 +3,19 @@ import { MemoryDriver } from '@stowage/memory';
 
 export const KiB = 1024;
 
-/** Test capabilities: S3's shape with a 1 KiB minimum part so multipart runs on small bodies. */
-export const SMALL_PARTS: CapabilityOverrides = { multipart: { minPartSize: 1024, maxPartSize: 5 * 1024 ** 3, maxParts: 10_000, listPartsPagination: true } };
+/**
+ * Test capabilities: S3's shape with a 1 KiB minimum part so multipart runs on small bodies,
+ * and MD5 as the only checksum (Ceph Pacific's case: Content-MD5 parts, ETag verification).
+ * The CRC path (parts and kept whole-object CRC32) is what `CRC_STORE` turns back on.
+ */
+export const SMALL_PARTS: CapabilityOverrides = {
+  multipart: { minPartSize: 1024, maxPartSize: 5 * 1024 ** 3, maxParts: 10_000, listPartsPagination: true },
+  checksums: ['md5'],
+  storedChecksums: [],
+};
+
+/** The memory store's own checksums: CRC32 parts, whole-object CRC32 kept (MinIO's and AWS's case). */
+export const CRC_STORE: CapabilityOverrides = { checksums: ['md5', 'crc32', 'crc32c', 'sha1', 'sha256'], storedChecksums: ['crc32', 'crc32c'] };
 
 export type Intercept = Partial<{ [K in keyof Driver]: Driver[K] }>;
 

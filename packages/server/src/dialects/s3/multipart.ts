@@ -1,9 +1,9 @@
-import { compareUtf8, type MultipartUpload, type PartInfo } from '@stowage/core';
+import { compareUtf8, type CompletedPart, type MultipartUpload, type PartInfo, type UploadChecksum } from '@stowage/core';
 import { authErrors, HttpError } from '../../http/errors.js';
 import { send, sendXml } from '../../http/response.js';
 import { encodingType, intParam, invalidArgument, readXml, type S3Call } from './call.js';
 import { isoDate, readContentHeaders, readLockHeaders, readMetadata } from './headers.js';
-import { checksumHeaders } from './objects.js';
+import { checksumHeaders, keptChecksum } from './objects.js';
 import { childrenNamed, childText, expectRoot, opt, S3_NS, x, xmlDocument } from './xml.js';
 
 export function uploadOf(call: S3Call): MultipartUpload {
@@ -23,16 +23,35 @@ export function partNumberParam(call: S3Call): number {
 
 export async function createMultipartUpload(call: S3Call): Promise<void> {
   const { ctx, store, bucket, key } = call;
+  const checksum = uploadChecksum(call);
   const upload = await store.createMultipartUpload(bucket, key, {
     ...readContentHeaders(ctx),
     metadata: readMetadata(ctx),
     ...readLockHeaders(ctx),
+    ...(checksum ? { checksum } : {}),
     signal: ctx.signal,
   });
   const xml = x('InitiateMultipartUploadResult', { xmlns: S3_NS }, x('Bucket', bucket), x('Key', key), x('UploadId', upload.uploadId));
   const algorithm = ctx.header('x-amz-checksum-algorithm');
-  sendXml(ctx, 200, xmlDocument(xml), algorithm ? { 'x-amz-checksum-algorithm': algorithm.toUpperCase() } : {});
+  sendXml(ctx, 200, xmlDocument(xml), {
+    ...(algorithm ? { 'x-amz-checksum-algorithm': algorithm.toUpperCase() } : {}),
+    ...(checksum ? { 'x-amz-checksum-type': checksum.type === 'full-object' ? 'FULL_OBJECT' : 'COMPOSITE' } : {}),
+  });
 }
+
+/**
+ * CreateMultipartUpload's checksum algorithm and type, for a served store that keeps such
+ * checksums (S3's default type is COMPOSITE); undefined otherwise (the algorithm is only echoed).
+ */
+function uploadChecksum(call: S3Call): UploadChecksum | undefined {
+  const algorithm = call.ctx.header('x-amz-checksum-algorithm')?.trim().toLowerCase();
+  if (algorithm === undefined || !(call.store.capabilities.storedChecksums ?? []).includes(algorithm as UploadChecksum['algorithm'])) return undefined;
+  const type = (call.ctx.header('x-amz-checksum-type') ?? 'COMPOSITE').trim().toUpperCase();
+  if (type !== 'FULL_OBJECT' && type !== 'COMPOSITE') throw invalidArgument('Value for x-amz-checksum-type header is invalid.', 'x-amz-checksum-type', type);
+  return { algorithm: algorithm as UploadChecksum['algorithm'], type: type === 'FULL_OBJECT' ? 'full-object' : 'composite' };
+}
+
+const PART_CHECKSUM_ELEMENTS = { ChecksumCRC32: 'crc32', ChecksumCRC32C: 'crc32c', ChecksumSHA1: 'sha1', ChecksumSHA256: 'sha256' } as const;
 
 export async function uploadPart(call: S3Call): Promise<void> {
   const { ctx, store } = call;
@@ -40,7 +59,8 @@ export async function uploadPart(call: S3Call): Promise<void> {
   const partNumber = partNumberParam(call);
   const body = ctx.body();
   if (body.length === undefined) throw authErrors.missingLength();
-  const { etag } = await store.uploadPart(upload, partNumber, body.stream, { contentLength: body.length, signal: ctx.signal });
+  const checksum = keptChecksum(call);
+  const { etag } = await store.uploadPart(upload, partNumber, body.stream, { contentLength: body.length, ...(checksum ? { checksum } : {}), signal: ctx.signal });
   send(ctx, 200, { ETag: etag, ...checksumHeaders(call) });
 }
 
@@ -48,16 +68,25 @@ export async function completeMultipartUpload(call: S3Call): Promise<void> {
   const { ctx, store, bucket, key } = call;
   const upload = uploadOf(call);
   const doc = expectRoot((await readXml(call))!, 'CompleteMultipartUpload');
+  const keeps = (store.capabilities.storedChecksums ?? []).length > 0;
   const parts = childrenNamed(doc, 'Part').map((p) => {
     const number = childText(p, 'PartNumber')?.trim();
     const etag = childText(p, 'ETag')?.trim();
     if (!number || !/^\d+$/.test(number) || !etag) throw new HttpError(400, 'MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema.');
-    return { partNumber: Number(number), etag: etag.startsWith('"') ? etag : `"${etag}"` };
+    const part: CompletedPart = { partNumber: Number(number), etag: etag.startsWith('"') ? etag : `"${etag}"` };
+    if (keeps) {
+      for (const [element, algorithm] of Object.entries(PART_CHECKSUM_ELEMENTS)) {
+        const value = childText(p, element)?.trim();
+        if (value) part.checksum = { algorithm, value };
+      }
+    }
+    return part;
   });
   if (parts.length === 0) throw new HttpError(400, 'MalformedXML', 'You must specify at least one part');
   const ifNoneMatch = ctx.header('if-none-match');
   if (ifNoneMatch !== undefined && ifNoneMatch.trim() !== '*') throw new HttpError(501, 'NotImplemented', 'If-None-Match on a write supports only "*"');
-  const result = await store.completeMultipartUpload(upload, parts, { ifNoneMatch: ifNoneMatch !== undefined ? '*' : undefined, signal: ctx.signal });
+  const whole = keeps ? keptChecksum(call) : undefined;
+  const result = await store.completeMultipartUpload(upload, parts, { ifNoneMatch: ifNoneMatch !== undefined ? '*' : undefined, ...(whole ? { checksum: whole } : {}), signal: ctx.signal });
   const location = `${call.server.url}/${encodeURIComponent(bucket)}/${key.split('/').map(encodeURIComponent).join('/')}`;
   const xml = x('CompleteMultipartUploadResult', { xmlns: S3_NS }, x('Location', location), x('Bucket', bucket), x('Key', key), x('ETag', result.etag));
   sendXml(ctx, 200, xmlDocument(xml), { 'x-amz-version-id': result.versionId });

@@ -1,4 +1,4 @@
-import { resolveRange } from '@stowage/core';
+import { resolveRange, type BodyChecksum, type ObjectInfo } from '@stowage/core';
 import { authErrors, HttpError } from '../../http/errors.js';
 import { send, sendStream } from '../../http/response.js';
 import type { S3Call } from './call.js';
@@ -12,6 +12,30 @@ import {
   readMetadata,
   responseOverrides,
 } from './headers.js';
+
+/**
+ * The `x-amz-checksum-*` header the client sent, as a checksum for the store to keep, when the
+ * served store verifies and keeps that algorithm (the server verifies every declared one itself).
+ */
+export function keptChecksum(call: S3Call): BodyChecksum | undefined {
+  const caps = call.store.capabilities;
+  for (const algorithm of caps.storedChecksums ?? []) {
+    const value = call.ctx.header(`x-amz-checksum-${algorithm}`);
+    if (value !== undefined && (caps.checksums as readonly string[]).includes(algorithm)) return { algorithm, value: value.trim() };
+  }
+  return undefined;
+}
+
+/** The stored checksum of a checksum-mode read, as S3 answers it. */
+export function storedChecksumHeaders(info: ObjectInfo): Record<string, string> {
+  if (!info.checksum) return {};
+  return { [`x-amz-checksum-${info.checksum.algorithm}`]: info.checksum.value, 'x-amz-checksum-type': info.checksum.type === 'composite' ? 'COMPOSITE' : 'FULL_OBJECT' };
+}
+
+/** Whether the request asks for the stored checksum (`x-amz-checksum-mode: ENABLED`). */
+export function checksumMode(call: S3Call): boolean {
+  return (call.ctx.header('x-amz-checksum-mode') ?? '').trim().toUpperCase() === 'ENABLED';
+}
 
 /** Echoes the checksums the client sent and we verified (as S3 does). */
 export function checksumHeaders(call: S3Call): Record<string, string> {
@@ -38,6 +62,7 @@ export async function putObject(call: S3Call): Promise<void> {
     ifMatch,
     ifNoneMatch: ifNoneMatch !== undefined ? '*' : undefined,
     ...lock,
+    ...(keptChecksum(call) ? { checksum: keptChecksum(call) } : {}),
     signal: ctx.signal,
   });
   send(ctx, 200, { ETag: result.etag, 'x-amz-version-id': result.versionId, ...checksumHeaders(call) });
@@ -55,12 +80,12 @@ export async function getObject(call: S3Call): Promise<void> {
   const conditions = readConditions(ctx);
   let result;
   try {
-    result = await store.get(bucket, key, { ...conditions, versionId, range, signal: ctx.signal });
+    result = await store.get(bucket, key, { ...conditions, versionId, range, checksum: checksumMode(call), signal: ctx.signal });
   } catch (e) {
     throw await withRangeDetail(call, e, versionId);
   }
   const { info, body } = result;
-  const headers: Record<string, string | number> = { ...objectHeaders(info), ...responseOverrides(ctx.query) };
+  const headers: Record<string, string | number> = { ...objectHeaders(info), ...storedChecksumHeaders(info), ...responseOverrides(ctx.query) };
   if (result.range) {
     const { start, end } = result.range;
     headers['Content-Range'] = `bytes ${start}-${end}/${info.size}`;
@@ -86,8 +111,8 @@ async function withRangeDetail(call: S3Call, e: unknown, versionId: string | und
 export async function headObject(call: S3Call): Promise<void> {
   const { ctx, store, bucket, key } = call;
   const versionId = ctx.query.get('versionId') || undefined;
-  const info = await store.head(bucket, key, { ...readConditions(ctx), versionId, signal: ctx.signal });
-  const headers: Record<string, string | number> = { ...objectHeaders(info), ...responseOverrides(ctx.query) };
+  const info = await store.head(bucket, key, { ...readConditions(ctx), versionId, checksum: checksumMode(call), signal: ctx.signal });
+  const headers: Record<string, string | number> = { ...objectHeaders(info), ...storedChecksumHeaders(info), ...responseOverrides(ctx.query) };
   const range = parseRangeHeader(ctx.header('range'));
   if (range !== undefined) {
     let span;
