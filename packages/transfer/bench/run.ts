@@ -105,7 +105,7 @@ function summarize(label: string, server: ServerName, args: Record<string, unkno
   if (rss) fig.maxRssMiB = pick((s) => s.maxRssMiB ?? NaN);
   const last = samples[samples.length - 1]!;
   const extra: Record<string, unknown> = {};
-  for (const k of ['strategy', 'requests', 'probeMiBps', 'maxBufferedMiB', 'parts']) if (k in last) extra[k] = last[k];
+  for (const k of ['strategy', 'requests', 'probeMiBps', 'probeBusy', 'maxBufferedMiB', 'parts']) if (k in last) extra[k] = last[k];
   if (Object.keys(extra).length) fig.extra = extra;
   figures.push(fig);
   log(`${server} ${label}: ${fig.mibps.toFixed(0)} MiB/s (client ${fig.clientCpuPercent.toFixed(0)}% CPU, server ${JSON.stringify(fig.serverCpuPercent, (_k, v) => (typeof v === 'number' ? Math.round(v) : v))})${fig.maxRssMiB ? ` RSS ${fig.maxRssMiB.toFixed(0)} MiB` : ''} loads ${samples.map((s) => s.load1.toFixed(1)).join('/')}`);

@@ -216,6 +216,7 @@ async function main() {
         extra.strategy = r.strategy;
         extra.requests = r.requests;
         if (r.stats.probeRate) extra.probeMiBps = r.stats.probeRate / MiB;
+        if (r.stats.probeBusy !== undefined) extra.probeBusy = r.stats.probeBusy;
         return n;
       };
       break;

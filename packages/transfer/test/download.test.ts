@@ -121,18 +121,37 @@ describe('download', () => {
 
   it('auto stays on one stream when the first connection is fast, and goes parallel when it is slow', async () => {
     const t = await setup();
-    const data = pattern(512 * KiB);
-    await upload(t.store, B, 'obj', data, { partSize: 32 * KiB });
-    const fast = download(t.store, B, 'obj', { rangeSize: 32 * KiB, probeBytes: 64 * KiB, singleStreamRate: 1 });
+    const data = pattern(4096 * KiB);
+    await upload(t.store, B, 'obj', data, { partSize: 256 * KiB });
+    const fast = download(t.store, B, 'obj', { rangeSize: 256 * KiB, probeBytes: 64 * KiB, singleStreamRate: 1 });
     await readAll(fast.stream());
     expect((await fast.result).strategy).toBe('single');
     expect((await fast.result).requests).toBe(1);
-    const slow = download(t.store, B, 'obj', { rangeSize: 32 * KiB, probeBytes: 64 * KiB, singleStreamRate: 1e15 });
+    // a slow link: 64 KiB every 2 ms, this thread mostly waiting
+    const open = { now: 0, max: 0 };
+    t.intercept.getObject = async (req: Parameters<typeof t.inner.getObject>[0]) => {
+      const res = await t.inner.getObject(req);
+      return { ...res, body: paced(res.body, 2, open) };
+    };
+    const slow = download(t.store, B, 'obj', { rangeSize: 256 * KiB, probeBytes: 64 * KiB });
     expect(Buffer.compare(Buffer.from(await readAll(slow.stream())), Buffer.from(data))).toBe(0);
     const r = await slow.result;
     expect(r.strategy).toBe('ranges');
     expect(r.stats.probeRate).toBeGreaterThan(0);
+    expect(r.stats.probeBusy).toBeLessThan(0.6);
     expect(r.integrity.verified).toBe(true);
+  });
+
+  it('auto stays on one stream when this thread is the limit, however slow the rate (loopback: parsing and hashing)', async () => {
+    const t = await setup();
+    const data = pattern(48 * 1024 * KiB);
+    await t.store.put(B, 'busy', data);
+    const d = download(t.store, B, 'busy', { probeBytes: 64 * KiB, singleStreamRate: 1e15 });
+    expect(Buffer.compare(Buffer.from(await readAll(d.stream())), Buffer.from(data))).toBe(0);
+    const r = await d.result;
+    expect(r.stats.probeBusy).toBeGreaterThanOrEqual(0.6);
+    expect(r.strategy).toBe('single');
+    expect(r.requests).toBe(1);
   });
 
   it('an empty object', async () => {

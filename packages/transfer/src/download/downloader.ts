@@ -1,4 +1,5 @@
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import {
   abortError,
@@ -63,6 +64,8 @@ export interface DownloadResult {
     maxBufferedBytes: number;
     /** Rate of the first connection over the probe, bytes/s (auto strategy). */
     probeRate?: number;
+    /** Event-loop utilization of this thread over the probe, 0–1 (auto strategy). */
+    probeBusy?: number;
     retries: number;
     /** In-flight ranges whose second half an idle connection took at the tail. */
     tailSplits: number;
@@ -106,6 +109,7 @@ class DownloadJob {
   private stolen = 0;
   private target = 16 * MiB;
   private probeRate: number | undefined;
+  private probeBusy: number | undefined;
   private queued = 0;
   private maxQueued = 0;
   private sink: Sink = { kind: 'stream' };
@@ -200,20 +204,25 @@ class DownloadJob {
     const probeBytes = this.options.probeBytes ?? Math.min(this.target, 4 * MiB);
     let t0 = 0;
     let firstLen = 0;
+    let elu0: EventLoopUtilization | undefined;
     const at = { delivered: 0 };
     await this.pump(head, reader, (received, chunkLen) => {
       if (this.decided) return;
       if (t0 === 0) {
         t0 = performance.now();
+        elu0 = performance.eventLoopUtilization();
         firstLen = chunkLen;
         return;
       }
-      if (received >= probeBytes) {
-        const dt = (performance.now() - t0) / 1000;
-        this.probeRate = dt > 0 ? (received - firstLen) / dt : Infinity;
-        const fast = this.probeRate >= (this.options.singleStreamRate ?? 200 * MiB);
-        if (fast) this.decided = true;
-        else this.goParallel(received);
+      const dt = (performance.now() - t0) / 1000;
+      if (received >= probeBytes && dt >= PROBE_MIN_SECONDS) {
+        this.probeRate = (received - firstLen) / dt;
+        this.probeBusy = performance.eventLoopUtilization(elu0).utilization;
+        // Ranges help where the connection is the limit: slower than singleStreamRate while this
+        // thread mostly waits for it. A busy thread (loopback: parsing and hashing) is the limit itself.
+        const slow = this.probeRate < (this.options.singleStreamRate ?? 200 * MiB) && this.probeBusy < CLIENT_BOUND_UTILIZATION;
+        if (slow) this.goParallel(received);
+        else this.decided = true;
       }
     }, at).catch(async (e: unknown) => {
       // The first body failed part-way: the rest of the head range from a ranged GET, like any range.
@@ -587,11 +596,16 @@ class DownloadJob {
     if (this.info.versionId !== undefined) out.versionId = this.info.versionId;
     if (this.plan.method === 'none') out.integrity.reason = this.plan.reason;
     if (this.probeRate !== undefined) out.stats.probeRate = this.probeRate;
+    if (this.probeBusy !== undefined) out.stats.probeBusy = this.probeBusy;
     return out;
   }
 }
 
 const COALESCE = 256 * 1024;
+/** `auto` times the first connection over `probeBytes` and at least this long (a few ms of loopback say nothing). */
+const PROBE_MIN_SECONDS = 0.05;
+/** Event-loop utilization over the probe above which the client, not the connection, is the limit. */
+const CLIENT_BOUND_UTILIZATION = 0.6;
 /** The longest range `auto` / `ranges` plan on their own (`rangeSize` overrides). */
 const MAX_RANGE = 64 * MiB;
 /** Times a ranged body that failed part-way is asked again for its remaining bytes. */
