@@ -73,7 +73,11 @@ Options:
       `   ${formatBytes(uploaded.size)} in ${upSeconds.toFixed(1)} s (${formatBytes(uploaded.size / upSeconds)}/s): ${uploaded.multipart ? `multipart, ${uploaded.parts} parts of ${formatBytes(uploaded.partSize ?? 0)}` : 'one put'}, ` +
         `${uploaded.stats.concurrency} in flight, at most ${formatBytes(uploaded.stats.maxBufferedBytes)} buffered`,
     );
-    out.info(`   each part's ${uploaded.integrity.serverVerified ?? 'no'} checksum verified by the store; final ETag ${uploaded.etag} ${uploaded.integrity.etagVerified ? 'matches the parts sent' : 'not checked'}\n`);
+    const whole = uploaded.integrity.objectChecksum;
+    const objectCheck = whole
+      ? `whole-object ${whole.algorithm.toUpperCase()} ${whole.value} (combined from the parts) checked and kept by the store`
+      : `final ETag ${uploaded.etag} ${uploaded.integrity.etagVerified ? 'matches the parts sent' : 'not checked'}`;
+    out.info(`   each part's ${uploaded.integrity.serverVerified ?? 'no'} checksum verified by the store; ${objectCheck}\n`);
 
     out.info('3. stowage cp memory://demo/big.bin <a hashing sink>');
     const down = ctx.progress('big.bin', size);
