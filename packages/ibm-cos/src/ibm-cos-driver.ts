@@ -31,6 +31,7 @@ import {
   s3LockMembers,
   s3MetadataMember,
   s3ObjectsPage,
+  s3PartCopyContext,
   s3PartCopyMembers,
   s3PartsPage,
   s3PutResult,
@@ -410,15 +411,7 @@ export class IbmCosDriver implements Driver {
   }
 
   async uploadPartCopy(req: DriverPartCopyRequest): Promise<DriverPartCopyResult> {
-    const { data, headers } = await this.raw<{ CopyPartResult?: { ETag?: string; LastModified?: Date } }>('uploadPartCopy', s3PartCopyMembers(req), req.signal, {
-      operation: 'uploadPartCopy',
-      bucket: req.bucket,
-      key: req.key,
-      uploadId: req.uploadId,
-      sourceBucket: req.sourceBucket,
-      sourceKey: req.sourceKey,
-      sourceVersionId: req.sourceVersionId,
-    });
+    const { data, headers } = await this.raw<{ CopyPartResult?: { ETag?: string; LastModified?: Date } }>('uploadPartCopy', s3PartCopyMembers(req), req.signal, s3PartCopyContext(req));
     const result: DriverPartCopyResult = { etag: quoteEtag(data.CopyPartResult?.ETag) };
     if (data.CopyPartResult?.LastModified) result.lastModified = data.CopyPartResult.LastModified;
     if (headers['x-amz-copy-source-version-id']) result.sourceVersionId = headers['x-amz-copy-source-version-id'];

@@ -24,6 +24,7 @@ import {
   refuseOwnedBucket,
   settleCopy,
   s3DeleteManyResults,
+  s3PartCopyContext,
   s3PartCopyHeaders,
   s3UploadMarkers,
   s3VersionMarkers,
@@ -583,15 +584,7 @@ export class MinioDriver implements Driver {
 
   /** UploadPartCopy as a raw request (the client's `uploadPartCopy` escapes the source with encodeURI and cannot be aborted). */
   async uploadPartCopy(req: DriverPartCopyRequest): Promise<DriverPartCopyResult> {
-    const context: ErrorContext = {
-      operation: 'uploadPartCopy',
-      bucket: req.bucket,
-      key: req.key,
-      uploadId: req.uploadId,
-      sourceBucket: req.sourceBucket,
-      sourceKey: req.sourceKey,
-      sourceVersionId: req.sourceVersionId,
-    };
+    const context: ErrorContext = s3PartCopyContext(req);
     const headers = { ...s3PartCopyHeaders(req), ...readHeaders(this.encryption), ...copySourceHeaders(this.encryption) };
     const { res, body } = await this.run(req.signal, context, async () => {
       const answer = await this.sendText({

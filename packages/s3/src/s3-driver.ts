@@ -64,6 +64,7 @@ import {
   s3LockMembers,
   s3MetadataMember,
   s3ObjectsPage,
+  s3PartCopyContext,
   s3PartCopyMembers,
   s3PartsPage,
   s3ProfileCapabilities,
@@ -542,7 +543,7 @@ export class S3Driver implements Driver {
         ...(this.callOptions.expectedBucketOwner !== undefined ? { ExpectedSourceBucketOwner: this.callOptions.expectedBucketOwner } : {}),
       }),
       req.signal,
-      { operation: 'uploadPartCopy', bucket: req.bucket, key: req.key, uploadId: req.uploadId, sourceBucket: req.sourceBucket, sourceKey: req.sourceKey, sourceVersionId: req.sourceVersionId },
+      s3PartCopyContext(req),
     );
     const result: DriverPartCopyResult = { etag: quoteEtag(out.CopyPartResult?.ETag) };
     if (out.CopyPartResult?.LastModified) result.lastModified = out.CopyPartResult.LastModified;

@@ -1,6 +1,7 @@
 import type { DriverPartCopyRequest } from '../driver.js';
 import type { ResolvedRange } from '../validation/range.js';
 import { encodeCopySourceKey } from './etag.js';
+import type { S3ErrorContext } from './error-codes.js';
 
 /**
  * UploadPartCopy on the wire, once for every S3-family adapter: the copy
@@ -45,4 +46,11 @@ export function s3PartCopyHeaders(req: DriverPartCopyRequest): Record<string, st
   if (req.range !== undefined) out['x-amz-copy-source-range'] = s3CopySourceRange(req.range);
   if (req.ifMatch !== undefined) out['x-amz-copy-source-if-match'] = req.ifMatch;
   return out;
+}
+
+/** What an UploadPartCopy failure is about, for the S3 error mapping (a missing source is the source's not-found). */
+export function s3PartCopyContext(req: DriverPartCopyRequest): S3ErrorContext {
+  const context: S3ErrorContext = { operation: 'uploadPartCopy', bucket: req.bucket, key: req.key, uploadId: req.uploadId, sourceBucket: req.sourceBucket, sourceKey: req.sourceKey };
+  if (req.sourceVersionId !== undefined) context.sourceVersionId = req.sourceVersionId;
+  return context;
 }
