@@ -1,32 +1,13 @@
-import { crc32 as zlibCrc32 } from 'node:zlib';
-import type { StoredChecksum } from '@stowage/core';
+import { checksumBase64, type StoredChecksum } from '@stowage/core';
 import { bytesEqual, deepEqual, equal, ok, rejects } from '../assert.js';
 import type { CaseContext } from '../context.js';
 import { defineGroup } from '../registry.js';
 
 type Algorithm = StoredChecksum['algorithm'];
 
-let crc32cTable: Uint32Array | undefined;
-function crc32c(data: Uint8Array): number {
-  if (!crc32cTable) {
-    crc32cTable = new Uint32Array(256);
-    for (let i = 0; i < 256; i++) {
-      let c = i;
-      for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
-      crc32cTable[i] = c >>> 0;
-    }
-  }
-  let c = 0xffffffff;
-  for (const b of data) c = crc32cTable[(c ^ b) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
 /** Base64 of the big-endian CRC, as S3 sends it. */
 function crcOf(algorithm: Algorithm, data: Uint8Array): string {
-  const value = algorithm === 'crc32' ? zlibCrc32(data) : crc32c(data);
-  const out = Buffer.alloc(4);
-  out.writeUInt32BE(value >>> 0);
-  return out.toString('base64');
+  return checksumBase64(algorithm, data)!;
 }
 
 /** A CRC the target both verifies on upload and keeps (the cases need one of each). */

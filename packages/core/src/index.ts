@@ -27,7 +27,8 @@ export { mapS3ErrorCode, s3LockReason, s3StatusCode, isS3NotFoundCode, type S3Er
 export { S3_SERVER_PROFILES, S3_SERVER_PROFILE_NAMES, s3ProfileCapabilities, type S3ServerProfile } from './s3/server-profiles.js';
 export { S3_SERVER_QUIRKS, NO_S3_QUIRKS, type S3ServerQuirks } from './s3/server-quirks.js';
 export { quoteEtag, multipartEtag, encodeCopySourceKey, decodeS3Listed } from './s3/etag.js';
-export { s3ChecksumMember, s3ChecksumHeader, s3UploadChecksumMembers, s3UploadChecksumHeaders, s3StoredChecksum, s3StoredChecksumFromHeaders } from './s3/checksum-members.js';
+export { crc32, crc32c, crc32Combine, crcBytes, checksumDigest, checksumBase64 } from './checksums/crc.js';
+export { S3_CHECKSUM_MEMBERS, s3ChecksumMember, s3ChecksumHeader, s3UploadChecksumMembers, s3UploadChecksumHeaders, s3StoredChecksum, s3StoredChecksumFromHeaders } from './s3/checksum-members.js';
 export { s3CopySource, s3CopySourceRange, s3PartCopyContext, s3PartCopyHeaders, s3PartCopyMembers } from './s3/part-copy.js';
 export { s3DeleteManyResults, S3_DELETE_RECHECK_LIMIT, type S3DeleteAnswer } from './s3/delete-objects.js';
 export {

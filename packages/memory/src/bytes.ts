@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import * as zlib from 'node:zlib';
-import { abortError, InvalidArgumentError, IntegrityError, NotSupportedError, type BodyChecksum, type DriverBody } from '@stowage/core';
+import { abortError, checksumBase64 as checksumOf, InvalidArgumentError, IntegrityError, NotSupportedError, type BodyChecksum, type DriverBody } from '@stowage/core';
 
 const PROVIDER = { provider: 'memory' } as const;
 
@@ -61,43 +60,6 @@ export async function readBody(
   return data;
 }
 
-type Crc32 = (data: Uint8Array) => number;
-const nativeCrc32 = (zlib as unknown as { crc32?: Crc32 }).crc32;
-const tables = new Map<number, Uint32Array>();
-
-/** A reflected CRC-32 by table (zlib's native CRC-32 where Node has it). */
-function crc(poly: number, data: Uint8Array): number {
-  if (poly === 0xedb88320 && nativeCrc32) return nativeCrc32(data) >>> 0;
-  let t = tables.get(poly);
-  if (!t) {
-    t = new Uint32Array(256);
-    for (let i = 0; i < 256; i++) {
-      let c = i;
-      for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ poly : c >>> 1;
-      t[i] = c >>> 0;
-    }
-    tables.set(poly, t);
-  }
-  let c = 0xffffffff;
-  for (let i = 0; i < data.length; i++) c = t[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-/** The raw digest of an S3 checksum algorithm (CRCs big-endian, as S3 sends them); undefined for an unknown one. */
-export function checksumDigest(algorithm: string, data: Uint8Array): Buffer | undefined {
-  if (algorithm === 'sha1' || algorithm === 'sha256') return createHash(algorithm).update(data).digest();
-  if (algorithm === 'crc32' || algorithm === 'crc32c') {
-    const out = Buffer.alloc(4);
-    out.writeUInt32BE(crc(algorithm === 'crc32' ? 0xedb88320 : 0x82f63b78, data));
-    return out;
-  }
-  return undefined;
-}
-
-/** Base64 of the big-endian digest, as S3's x-amz-checksum-* headers carry it; undefined for an unknown algorithm. */
-export function checksumOf(algorithm: string, data: Uint8Array): string | undefined {
-  return checksumDigest(algorithm, data)?.toString('base64');
-}
 
 function parseContentMd5(value: string): Buffer {
   const bytes = /^[A-Za-z0-9+/]{22}==$/.test(value) ? Buffer.from(value, 'base64') : undefined;

@@ -20,6 +20,7 @@ import {
   VersionNotFoundError,
   type BucketInfo,
   type BodyChecksum,
+  checksumBase64 as checksumOf,
   IntegrityError,
   type StoredChecksum,
   type UploadChecksum,
@@ -55,7 +56,7 @@ import {
   type VersioningState,
   type VersionSummary,
 } from '@stowage/core';
-import { bodyStream, checksumOf, EMPTY, etagOf, multipartEtag, readBody } from './bytes.js';
+import { bodyStream, EMPTY, etagOf, multipartEtag, readBody } from './bytes.js';
 import { decodeVersionToken, listObjectsPage, listVersionsPage } from './listing.js';
 import { bareEtag, defaultRules, type LockViolation, type MemoryRules } from './rules/index.js';
 import type { ContentHeaderSet, VersionLockState } from './rules/types.js';

@@ -300,7 +300,7 @@ export class S3Driver implements Driver {
     };
     if (req.contentLength !== undefined) input.ContentLength = req.contentLength;
     if (req.contentMd5 !== undefined) input.ContentMD5 = req.contentMd5;
-    Object.assign(input, checksumInput(req.checksum));
+    if (req.checksum !== undefined) Object.assign(input, s3ChecksumMember(req.checksum.algorithm, req.checksum.value));
     if (req.ifMatch !== undefined) input.IfMatch = req.ifMatch;
     if (req.ifNoneMatch !== undefined) input.IfNoneMatch = req.ifNoneMatch;
     try {
@@ -523,7 +523,7 @@ export class S3Driver implements Driver {
           Body: body,
           ...(req.contentLength !== undefined ? { ContentLength: req.contentLength } : {}),
           ...(req.contentMd5 !== undefined ? { ContentMD5: req.contentMd5 } : {}),
-          ...checksumInput(req.checksum),
+          ...(req.checksum ? s3ChecksumMember(req.checksum.algorithm, req.checksum.value) : {}),
           ...this.owner(),
         }),
         req.signal,
@@ -807,21 +807,6 @@ function toSdkBody(body: DriverBody): { body: Uint8Array | Readable; release: ()
       if (!readable.readableEnded) readable.destroy();
     },
   };
-}
-
-/** `x-amz-checksum-*` for a checksum core already checked against `capabilities.checksums`. */
-function checksumInput(checksum: BodyChecksum | undefined) {
-  if (checksum === undefined) return {};
-  switch (checksum.algorithm) {
-    case 'crc32':
-      return { ChecksumCRC32: checksum.value };
-    case 'crc32c':
-      return { ChecksumCRC32C: checksum.value };
-    case 'sha1':
-      return { ChecksumSHA1: checksum.value };
-    case 'sha256':
-      return { ChecksumSHA256: checksum.value };
-  }
 }
 
 interface HeadLike {

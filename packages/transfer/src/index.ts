@@ -27,7 +27,7 @@ export {
 export { BufferPool } from './upload/buffer-pool.js';
 export { planRanges } from './download/range-planner.js';
 export { parseEtag, compositeEtag, unquoteEtag, type EtagForm } from './integrity/etag.js';
-export { crc32, crc32c } from './integrity/crc.js';
+export { crc32, crc32c } from '@stowage/core';
 export { MANIFEST_KEY, encodeSchedule, decodeSchedule } from './integrity/manifest.js';
 export { planIntegrity, OrderedHasher, type IntegrityPlan, type VerifyMethod } from './integrity/verifier.js';
 export { TransferManager } from './manager.js';

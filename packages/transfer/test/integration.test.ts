@@ -6,7 +6,7 @@ import { isStowageError, Store, type Driver } from '@stowage/core';
 import { createS3Store } from '@stowage/s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copy, download, upload } from '../src/index.js';
-import { crc32, crcBytes } from '../src/integrity/crc.js';
+import { crc32, crcBytes } from '@stowage/core';
 import { countingSource, pattern, readAll } from './support/stores.js';
 
 /**

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { crc32Combine } from '../src/integrity/crc.js';
+import { crc32Combine } from '@stowage/core';
 import { compositeEtag, crc32, crc32c, decodeSchedule, encodeSchedule, parseEtag, planRanges } from '../src/index.js';
 
 describe('integrity helpers', () => {

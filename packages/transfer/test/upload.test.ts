@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { isStowageError, type Driver } from '@stowage/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { download, upload, type Progress } from '../src/index.js';
-import { crc32, crcBytes } from '../src/integrity/crc.js';
+import { crc32, crcBytes } from '@stowage/core';
 import { countingSource, CRC_STORE, deferred, instrumentedStore, KiB, pattern, readAll, transient } from './support/stores.js';
 
 const B = 'bucket-a';

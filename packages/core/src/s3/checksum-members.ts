@@ -3,7 +3,9 @@ import type { StoredChecksum, UploadChecksum } from '../types.js';
 
 type Algorithm = Exclude<ChecksumAlgorithm, 'md5'>;
 
-const MEMBER = { crc32: 'ChecksumCRC32', crc32c: 'ChecksumCRC32C', sha1: 'ChecksumSHA1', sha256: 'ChecksumSHA256' } as const;
+/** Each S3 checksum algorithm's SDK member / CompleteMultipartUpload element name. */
+export const S3_CHECKSUM_MEMBERS = { crc32: 'ChecksumCRC32', crc32c: 'ChecksumCRC32C', sha1: 'ChecksumSHA1', sha256: 'ChecksumSHA256' } as const;
+const MEMBER = S3_CHECKSUM_MEMBERS;
 type ChecksumMember = (typeof MEMBER)[Algorithm];
 
 /** The SDK's `Checksum<ALG>` member for a checksum value (part, completion, put). */

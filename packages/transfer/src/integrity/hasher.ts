@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import { crc32, crc32c, crcBytes } from './crc.js';
+import { crc32, crc32c, crcBytes } from '@stowage/core';
 
 export type PartAlgorithm = 'md5' | 'crc32' | 'crc32c' | 'sha256' | 'sha1';
 

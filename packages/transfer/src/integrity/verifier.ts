@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { IntegrityError, type ObjectInfo } from '@stowage/core';
-import { crc32, crcBytes } from './crc.js';
+import { crc32, crcBytes } from '@stowage/core';
 import { compositeEtag, parseEtag } from './etag.js';
 import { decodeSchedule, MANIFEST_KEY, scheduleSpans } from './manifest.js';
 

@@ -12,7 +12,7 @@ import {
   type Store,
   type StoreHooks,
 } from '@stowage/core';
-import { crc32Combine, crcBytes } from '../integrity/crc.js';
+import { crc32Combine, crcBytes } from '@stowage/core';
 import { compositeEtag, parseEtag, toBase64, toHex } from '../integrity/etag.js';
 import { sharedHasher, type PartHasher, type PartAlgorithm, type PartDigests } from '../integrity/hasher.js';
 import { encodeSchedule, MANIFEST_KEY } from '../integrity/manifest.js';

@@ -1,4 +1,4 @@
-import { compareUtf8, type CompletedPart, type MultipartUpload, type PartInfo, type UploadChecksum } from '@stowage/core';
+import { compareUtf8, S3_CHECKSUM_MEMBERS, type CompletedPart, type MultipartUpload, type PartInfo, type UploadChecksum } from '@stowage/core';
 import { authErrors, HttpError } from '../../http/errors.js';
 import { send, sendXml } from '../../http/response.js';
 import { encodingType, intParam, invalidArgument, readXml, type S3Call } from './call.js';
@@ -51,7 +51,6 @@ function uploadChecksum(call: S3Call): UploadChecksum | undefined {
   return { algorithm: algorithm as UploadChecksum['algorithm'], type: type === 'FULL_OBJECT' ? 'full-object' : 'composite' };
 }
 
-const PART_CHECKSUM_ELEMENTS = { ChecksumCRC32: 'crc32', ChecksumCRC32C: 'crc32c', ChecksumSHA1: 'sha1', ChecksumSHA256: 'sha256' } as const;
 
 export async function uploadPart(call: S3Call): Promise<void> {
   const { ctx, store } = call;
@@ -75,7 +74,7 @@ export async function completeMultipartUpload(call: S3Call): Promise<void> {
     if (!number || !/^\d+$/.test(number) || !etag) throw new HttpError(400, 'MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema.');
     const part: CompletedPart = { partNumber: Number(number), etag: etag.startsWith('"') ? etag : `"${etag}"` };
     if (keeps) {
-      for (const [element, algorithm] of Object.entries(PART_CHECKSUM_ELEMENTS)) {
+      for (const [algorithm, element] of Object.entries(S3_CHECKSUM_MEMBERS) as Array<[keyof typeof S3_CHECKSUM_MEMBERS, string]>) {
         const value = childText(p, element)?.trim();
         if (value) part.checksum = { algorithm, value };
       }

@@ -55,6 +55,7 @@ export async function putObject(call: S3Call): Promise<void> {
   const ifMatch = ctx.header('if-match');
   const body = ctx.body();
   if (body.length === undefined) throw authErrors.missingLength();
+  const checksum = keptChecksum(call);
   const result = await store.put(bucket, key, body.stream, {
     ...headers,
     metadata,
@@ -62,7 +63,7 @@ export async function putObject(call: S3Call): Promise<void> {
     ifMatch,
     ifNoneMatch: ifNoneMatch !== undefined ? '*' : undefined,
     ...lock,
-    ...(keptChecksum(call) ? { checksum: keptChecksum(call) } : {}),
+    ...(checksum ? { checksum } : {}),
     signal: ctx.signal,
   });
   send(ctx, 200, { ETag: result.etag, 'x-amz-version-id': result.versionId, ...checksumHeaders(call) });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as zlib from 'node:zlib';
 
 /** CRC-32 (ISO-HDLC, what S3 calls CRC32): zlib's native one where Node has it (≥ 20.15), else a table. */
@@ -97,4 +98,21 @@ function combine(poly: number, crcA: number, crcB: number, lengthB: number): num
     len = Math.floor(len / 2);
   } while (len !== 0);
   return (crc ^ crcB) >>> 0;
+}
+
+/**
+ * The raw digest of an S3 checksum algorithm (CRCs as the big-endian 4 bytes S3
+ * sends); undefined for an algorithm that is not one.
+ */
+export function checksumDigest(algorithm: string, data: Uint8Array): Uint8Array | undefined {
+  if (algorithm === 'sha1' || algorithm === 'sha256') return createHash(algorithm).update(data).digest();
+  if (algorithm === 'crc32') return crcBytes(crc32(data));
+  if (algorithm === 'crc32c') return crcBytes(crc32c(data));
+  return undefined;
+}
+
+/** An S3 checksum as its `x-amz-checksum-*` header carries it (base64 of the digest); undefined for an unknown algorithm. */
+export function checksumBase64(algorithm: string, data: Uint8Array): string | undefined {
+  const digest = checksumDigest(algorithm, data);
+  return digest && Buffer.from(digest.buffer, digest.byteOffset, digest.byteLength).toString('base64');
 }
