@@ -343,7 +343,7 @@ export class MemoryDriver implements Driver {
     this.checkLockRequest(b, req.retention, req.legalHold);
     const upload: UploadState = {
       seq: ++this.sequence,
-      uploadId: randomBytes(32).toString('base64url'),
+      uploadId: randomId(43),
       key: flatKey(req.key),
       initiated: this.timestamp(),
       headers: pickHeaders(req),
@@ -632,7 +632,7 @@ export class MemoryDriver implements Driver {
   }
 
   private newVersionId(): string {
-    return randomBytes(24).toString('base64url');
+    return randomId(32);
   }
 
   /** The version id S3 shows for a version: none in a bucket that was never versioned. */
@@ -879,4 +879,17 @@ function objectChecksum(kind: UploadChecksum, data: Uint8Array, parts: readonly 
   if (kind.type === 'full-object') return { algorithm: kind.algorithm, type: 'full-object', value: checksumOf(kind.algorithm, data)! };
   const joined = Buffer.concat(parts.map((p) => Buffer.from(p.checksum!, 'base64')));
   return { algorithm: kind.algorithm, type: 'composite', value: `${checksumOf(kind.algorithm, joined)!}-${parts.length}` };
+}
+
+const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * A random id of letters and digits. Not base64url: an id beginning with "-" reads
+ * as an option on a command line (`stowage rm --version-id -x…` was a usage error).
+ */
+function randomId(length: number): string {
+  const bytes = randomBytes(length);
+  let out = '';
+  for (const b of bytes) out += ID_ALPHABET[b % ID_ALPHABET.length];
+  return out;
 }

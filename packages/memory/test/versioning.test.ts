@@ -29,6 +29,18 @@ describe('unversioned bucket', () => {
 });
 
 describe('versioning enabled', () => {
+  it('version and upload ids are letters and digits only (an id starting with "-" would read as a command-line option)', async () => {
+    const { store } = setup();
+    await store.createBucket('bkt');
+    await store.setVersioning('bkt', 'Enabled');
+    const ids = new Set<string>();
+    for (let i = 0; i < 300; i++) ids.add((await store.put('bkt', 'k', 'x')).versionId!);
+    expect(ids.size).toBe(300);
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9]{32}$/);
+    const upload = await store.createMultipartUpload('bkt', 'mp');
+    expect(upload.uploadId).toMatch(/^[A-Za-z0-9]{43}$/);
+  });
+
   it('gives every put a new version id, newest listed first, and the latest is current', async () => {
     const { store, clock } = setup();
     await store.createBucket('bkt');
