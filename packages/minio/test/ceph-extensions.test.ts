@@ -72,17 +72,8 @@ describe('extensions on Ceph RGW', () => {
     expect(String(e.message)).toMatch(/without an End event/);
     expect(await answer(() => forced.withEncryption({ type: 'SSE-C', key: randomBytes(32) }).put(bucket, 'ssec', 'x'))).toMatch(/InvalidRequest 400/);
     expect(await answer(() => forced.withEncryption({ type: 'SSE-S3' }).put(bucket, 'sses3', 'x'))).toMatch(/InvalidRequest 400/);
-    const policy = forced.newPostPolicy();
-    policy.setBucket(bucket);
-    policy.setKey('posted');
-    policy.setExpires(new Date(Date.now() + 600_000));
-    const { postURL, formData } = await forced.presignedPostPolicy(policy);
-    const form = new FormData();
-    for (const [k, v] of Object.entries(formData)) form.append(k, v);
-    form.append('file', new Blob(['hello']));
-    const res = await fetch(postURL, { method: 'POST', body: form });
-    expect(res.status).toBe(400);
-    expect(await res.text()).toMatch(/Malformed JSON/);
+    // No POST policy upload is sent here: RGW 16.2.15 answers it 400 "Malformed JSON" and, now
+    // and then, segfaults parsing its policy (see profiles.ts), which took every later test down.
     const listen = await forced.listenBucketNotification(bucket, { events: ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'] });
     expect(await answer(() => listen.ready)).toMatch(/SignatureDoesNotMatch 403/);
   });
